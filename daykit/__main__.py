@@ -1,0 +1,3 @@
+from daykit.cli import main
+
+raise SystemExit(main())

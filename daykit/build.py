@@ -1,0 +1,76 @@
+"""``daykit build``: render every generated file from its sources, or check that none is stale."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from daykit.course import Course
+from daykit.model import load_day
+from daykit.render import render_notebook, render_stub
+
+
+@dataclass(frozen=True)
+class Artefact:
+    path: Path
+    text: str
+
+    def is_current(self) -> bool:
+        try:
+            return self.path.read_text(encoding="utf-8") == self.text
+        except FileNotFoundError:
+            return False
+
+
+def artefacts(course: Course, day: str) -> list[Artefact]:
+    """The files a day generates, rendered from one parse of its sources."""
+    model = load_day(course, day)
+    return [
+        Artefact(course.stub(day), render_stub(model)),
+        Artefact(course.source_notebook(day), render_notebook(model)),
+    ]
+
+
+def orphans(course: Course) -> list[Path]:
+    """Generated files whose day has no solution any more."""
+    days = set(course.days())
+    found = [p for p in (course.root / "exercises").glob("day_*.py") if p.stem not in days]
+    found += [p for p in (course.root / "source").glob("day_*/day_*.ipynb") if p.parent.name not in days]
+    return sorted(found)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def stale(course: Course, days: list[str]) -> list[str]:
+    """A line for each generated file that is missing, out of date, or left from a removed day."""
+    problems = []
+    for day in days:
+        for artefact in artefacts(course, day):
+            if not artefact.is_current():
+                state = "out of date" if artefact.path.exists() else "missing"
+                problems.append(f"{course.relative(artefact.path)}: {state}")
+    problems += [f"{course.relative(p)}: no solution generates it" for p in orphans(course)]
+    return problems
+
+
+def build(course: Course, days: list[str]) -> list[Path]:
+    """Write every artefact that changed; returns the paths written."""
+    written = []
+    for day in days:
+        for artefact in artefacts(course, day):
+            if not artefact.is_current():
+                write_atomically(artefact.path, artefact.text)
+                written.append(artefact.path)
+    return written

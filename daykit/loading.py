@@ -1,0 +1,83 @@
+"""Load a module from a path, or a notebook's code, into a fresh namespace (trusted code or a
+student's own practice run; the grader never loads student code this way)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+
+from daykit.render import is_test_cell
+
+
+class LoadError(Exception):
+    """A module or notebook that could not be loaded; the message names the file and the cause."""
+
+
+def load_module(path: Path, name: str) -> types.ModuleType:
+    """Import a trusted file by path (checks, variants, solutions) under ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise LoadError(f"{path}: not a Python file.")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def notebook_code(path: Path) -> list[str]:
+    """The student's code cells of a notebook, without the autograded test cells and magics."""
+    try:
+        notebook = nbformat.read(str(path), as_version=4)
+    except Exception as exc:
+        raise LoadError(f"{path} is not a readable notebook: {type(exc).__name__}: {exc}") from None
+    sources = []
+    for cell in notebook.cells:
+        if cell.get("cell_type") != "code" or is_test_cell(cell):
+            continue
+        lines = [ln for ln in str(cell.get("source", "")).splitlines() if not ln.lstrip().startswith(("%", "!"))]
+        sources.append("\n".join(lines))
+    return sources
+
+
+def describe_exception(exc: BaseException, filename: str) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"{filename}, line {exc.lineno}: SyntaxError: {exc.msg}"
+    line = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = f", line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return f"{filename}{line}: {type(exc).__name__}: {exc}"
+
+
+def load_target(path: Path, name: str) -> tuple[dict, str | None]:
+    """Run a submission (``.py`` or ``.ipynb``) in a fresh namespace.
+
+    Returns the namespace and the first error met, if any. Like nbgrader, a notebook cell that fails
+    does not stop the cells after it; a module that fails keeps what it defined before the failure.
+    """
+    namespace: dict = {"__name__": name, "__file__": str(path)}
+    if not path.exists():
+        return namespace, f"{path} does not exist."
+    if path.suffix == ".ipynb":
+        try:
+            chunks = [(f"{path} [cell {i + 1}]", src) for i, src in enumerate(notebook_code(path))]
+        except LoadError as exc:
+            return namespace, str(exc)
+    else:
+        try:
+            chunks = [(str(path), path.read_text(encoding="utf-8"))]
+        except (OSError, UnicodeDecodeError) as exc:
+            return namespace, f"{path} could not be read: {exc}"
+    first_error = None
+    for filename, source in chunks:
+        try:
+            exec(compile(source, filename, "exec"), namespace)
+        except (Exception, SystemExit) as exc:
+            first_error = first_error or describe_exception(exc, filename)
+    return namespace, first_error

@@ -1,0 +1,129 @@
+"""Run a day's checks against a set of task functions and decide each task's status.
+
+The functions may be the real ones (a practice run, the content self-check) or proxies to a worker
+process (the grader); either way the checks run here, and a task earns its points only when every
+one of its checks, visible and hidden, passes.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from daykit.checks import CheckFailure, NotStarted
+from daykit.course import Course
+from daykit.loading import load_module
+from daykit.model import Day
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    NOT_STARTED = "not_started"
+
+
+class StudentError(Exception):
+    """The student's code raised, exited or crashed; the message says so in words."""
+
+
+class TaskTimeout(Exception):
+    """The student's code ran past its time limit."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    tasks: tuple[str, ...]
+    function: Callable
+    hidden: bool
+
+    @property
+    def task(self) -> str:
+        return self.tasks[0]
+
+
+@dataclass
+class TaskResult:
+    task: str
+    status: Status
+    points: int
+    max_points: int
+    message: str = ""
+    failed_check: str = field(default="", repr=False)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["status"] = self.status.value
+        data.pop("failed_check")
+        return data
+
+
+def load_checks(course: Course, day: str) -> list[Check]:
+    """Import a day's visible and hidden checks (trusted code), in file order."""
+    if str(course.root) not in sys.path:
+        sys.path.insert(0, str(course.root))
+    found = []
+    for path, hidden in ((course.checks(day), False), (course.hidden_checks(day), True)):
+        if not path.exists():
+            continue
+        module = load_module(path, f"daykit_checks_{day}{'_hidden' if hidden else ''}")
+        for name, function in vars(module).items():
+            if name.startswith("test_") and callable(function) and function.__module__ == module.__name__:
+                tasks = tuple(inspect.signature(function).parameters)
+                found.append(Check(name, tasks, function, hidden))
+    return found
+
+
+def _public_message(check: Check, failure: CheckFailure) -> str:
+    return f"a hidden check failed: {failure.kind}." if check.hidden else failure.detail
+
+
+def run_check(check: Check, functions: dict[str, Callable], source: str) -> tuple[Status, str]:
+    """One check's status and message; ``source`` names the submission in messages."""
+    missing = [name for name in check.tasks if name not in functions]
+    if missing:
+        return Status.ERROR, f"{source} defines no function {missing[0]}."
+    try:
+        check.function(*[functions[name] for name in check.tasks])
+    except CheckFailure as failure:
+        return Status.FAIL, _public_message(check, failure)
+    except (NotImplementedError, NotStarted):
+        return Status.NOT_STARTED, f"{check.task} is not started: replace `raise NotImplementedError()` in {source}."
+    except TaskTimeout as exc:
+        return Status.TIMEOUT, str(exc)
+    except StudentError as exc:
+        return Status.ERROR, str(exc)
+    except Exception as exc:  # the student's own code raised, in a practice run
+        return Status.ERROR, f"{check.task} raised {type(exc).__name__}: {exc}"
+    return Status.PASS, ""
+
+
+def grade_task(task: str, points: int, checks: list[Check], functions: dict, source: str) -> TaskResult:
+    """Run every check of a task; the first that does not pass decides the status and message."""
+    for check in checks:
+        status, message = run_check(check, functions, source)
+        if status is not Status.PASS:
+            return TaskResult(task, status, 0, points, message, check.name)
+    return TaskResult(task, Status.PASS, points, points, "")
+
+
+def grade_functions(day: Day, checks: list[Check], functions: dict, source: str) -> list[TaskResult]:
+    """Every task of the day, in the day's order."""
+    return [
+        grade_task(task.name, task.points, [c for c in checks if c.task == task.name], functions, source)
+        for task in day.tasks
+    ]
+
+
+def callables(namespace: dict) -> dict[str, Callable]:
+    return {name: value for name, value in namespace.items() if callable(value) and not name.startswith("__")}
+
+
+def source_label(course: Course, path: Path) -> str:
+    return course.relative(path)

@@ -1,0 +1,24 @@
+"""The nbgrader course: this folder is its root.
+
+The gradebook is SQLite (gradebook.db here) unless DAYKIT_DB_URL names another database, for
+example postgresql://user@host/course. Run nbgrader from this folder: it reads this file from the
+current directory only.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+
+root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.root = root
+c.CourseDirectory.course_id = "ml-calculus"
+c.CourseDirectory.db_url = os.environ.get("DAYKIT_DB_URL", "sqlite:///" + os.path.join(root, "gradebook.db"))
+
+# The same stub as exercises/: nbgrader's default, spelled out so the two never drift apart.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Restore test cells a student deleted, so that they are graded (as zero) rather than skipped.
+c.OverwriteCells.add_missing_cells = True
+# Kernels that miss their shutdown window cost 3 s each; one second is plenty.
+c.KernelManager.shutdown_wait_time = 1.0
+c.Execute.timeout = 60
