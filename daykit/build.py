@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,3 +75,29 @@ def build(course: Course, days: list[str]) -> list[Path]:
                 write_atomically(artefact.path, artefact.text)
                 written.append(artefact.path)
     return written
+
+
+def run(args) -> int:
+    course = Course.here()
+    days = course.select(args.days)
+    if args.check:
+        problems = stale(course, days)
+        for line in problems:
+            print(f"stale: {line}")
+        if problems:
+            print("Run `daykit build` to regenerate them.", file=sys.stderr)
+            return 1
+        print(f"all generated files are current ({len(days)} day(s)).")
+        return 0
+    written = build(course, days)
+    for path in written:
+        print(f"wrote {course.relative(path)}")
+    print(f"{len(written)} file(s) written, {len(days)} day(s) built.")
+    return 0
+
+
+def add_command(commands) -> None:
+    command = commands.add_parser("build", help="generate exercises/ and source/ from solutions/ and tests/")
+    command.add_argument("days", nargs="*", metavar="DAY", help="days to build, like 39 or day_39 (default: all)")
+    command.add_argument("--check", action="store_true", help="change nothing; fail naming every stale file")
+    command.set_defaults(run=run)

@@ -97,3 +97,23 @@ def verify_day(course: Course, slug: str) -> list[str]:
     problems += [p for v in content.variants if (p := variant_problem(content, v))]
     problems += coverage_problems(content)
     return problems
+
+
+def run(args) -> int:
+    course = Course.here()
+    failed = 0
+    for slug in course.select(args.days):
+        problems = verify_day(course, slug)
+        failed += bool(problems)
+        print(f"{slug}: {'sound' if not problems else f'{len(problems)} problem(s)'}")
+        for line in problems:
+            print(f"  - {line}")
+    return 1 if failed else 0
+
+
+def add_command(commands) -> None:
+    command = commands.add_parser(
+        "verify", help="test a day's checks: reference passes, stub not started, variants caught or accepted"
+    )
+    command.add_argument("days", nargs="*", metavar="DAY", help="days to verify (default: all)")
+    command.set_defaults(run=run)
