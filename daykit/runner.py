@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 from daykit.checks import CheckFailure, NotStarted
 from daykit.course import Course
@@ -113,17 +112,18 @@ def grade_task(task: str, points: int, checks: list[Check], functions: dict, sou
     return TaskResult(task, Status.PASS, points, points, "")
 
 
-def grade_functions(day: Day, checks: list[Check], functions: dict, source: str) -> list[TaskResult]:
-    """Every task of the day, in the day's order."""
-    return [
-        grade_task(task.name, task.points, [c for c in checks if c.task == task.name], functions, source)
-        for task in day.tasks
-    ]
+def grade_functions(
+    day: Day, checks: list[Check], functions: dict, source: str, before_task: Callable[[], None] | None = None
+) -> list[TaskResult]:
+    """Every task of the day, in the day's order; ``before_task`` runs before each (a fresh time budget)."""
+    results = []
+    for task in day.tasks:
+        if before_task is not None:
+            before_task()
+        mine = [c for c in checks if c.task == task.name]
+        results.append(grade_task(task.name, task.points, mine, functions, source))
+    return results
 
 
 def callables(namespace: dict) -> dict[str, Callable]:
     return {name: value for name, value in namespace.items() if callable(value) and not name.startswith("__")}
-
-
-def source_label(course: Course, path: Path) -> str:
-    return course.relative(path)

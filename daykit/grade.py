@@ -1,0 +1,389 @@
+"""``daykit grade``: grade a class in parallel, in isolation, and resumably.
+
+Submissions (``.py`` files or notebooks) are graded by a pool of grading processes, one per core by
+default. A grading process never imports student code: it reads the submission as text (a notebook's
+code cells, without its test cells: the notebook's own checks and metadata are not trusted), runs it
+in a worker (see session.py), and judges what comes back with the day's visible and hidden checks.
+Each result is written atomically as it finishes (results/<day>/submissions/<student>.json); a
+re-run skips every submission whose file and checks are unchanged, unless ``--force``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from daykit import __version__
+from daykit.build import write_atomically
+from daykit.course import Course, CourseError
+from daykit.loading import LoadError, notebook_code
+from daykit.model import Day, load_day
+from daykit.runner import Check, Status, TaskResult, grade_functions, load_checks
+from daykit.session import Session
+from daykit.worker import Limits
+
+RESULTS_VERSION = 1
+MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    path: Path
+
+
+# ------------------------------------------------------------------------------------- discovery
+
+
+def find_submissions(course: Course, day: str) -> list[Submission]:
+    """Every ``submitted/<student>/<day>/`` of the nbgrader course, with its notebook or module."""
+    found = []
+    for folder in sorted((course.root / "submitted").glob(f"*/{day}")):
+        if not folder.is_dir():
+            continue
+        candidates = [folder / f"{day}.ipynb", folder / f"{day}.py"]
+        candidates += sorted(p for p in folder.iterdir() if p.suffix in (".ipynb", ".py"))
+        path = next((c for c in candidates if c.is_file()), folder / f"{day}.ipynb")
+        found.append(Submission(folder.parent.name, path))
+    return found
+
+
+def submission_at(path: Path, day: str) -> Submission:
+    """A named file: the student is the folder above ``<day>/`` (nbgrader's layout) or the file's stem."""
+    path = Path(path)
+    student = path.parent.parent.name if path.parent.name == day else path.stem
+    return Submission(student, path)
+
+
+def read_chunks(path: Path) -> tuple[list[tuple[str, str]], str | None]:
+    """The code a submission runs, as (label, source) pairs, or the reason it cannot be read."""
+    if not path.is_file():
+        return [], f"{path} does not exist."
+    if path.stat().st_size > MAX_SUBMISSION_BYTES:
+        return [], f"{path} is larger than {MAX_SUBMISSION_BYTES // 2**20} MiB."
+    if path.suffix == ".ipynb":
+        try:
+            sources = notebook_code(path)
+        except LoadError as exc:
+            return [], str(exc)
+        return [(f"{path.name} [cell {i + 1}]", source) for i, source in enumerate(sources)], None
+    if path.suffix == ".py":
+        try:
+            return [(path.name, path.read_text(encoding="utf-8"))], None
+        except (OSError, UnicodeDecodeError) as exc:
+            return [], f"{path} could not be read: {exc}"
+    return [], f"{path} is neither a .py file nor a notebook (.ipynb)."
+
+
+def file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def fingerprint(course: Course, day: Day, limits: Limits) -> str:
+    """What a result depends on besides the submission: the checks, the tasks, the kit, the limits."""
+    digest = hashlib.sha256(f"{__version__}|{limits}".encode())
+    for task in day.tasks:
+        digest.update(f"{task.name}:{task.points};".encode())
+    for path in (course.checks(day.slug), course.hidden_checks(day.slug)):
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------------------- grading
+
+
+def _all_tasks(day: Day, status: Status, message: str) -> list[TaskResult]:
+    return [TaskResult(t.name, status, 0, t.points, message) for t in day.tasks]
+
+
+def grade_submission(day: Day, checks: list[Check], submission: Submission, limits: Limits) -> dict:
+    """Grade one submission in a worker; returns its results document."""
+    started = time.monotonic()
+    chunks, error = read_chunks(submission.path)
+    label = f"{submission.student}/{submission.path.name}"
+    isolation, load_errors = [], []
+    if error:
+        results = _all_tasks(day, Status.ERROR, error)
+    else:
+        session = Session(chunks, label, limits)
+        try:
+            if session.fatal is not None:
+                functions = {t.name: session.proxy(t.name) for t in day.tasks}
+            else:
+                functions = session.functions()
+            source = label + (f" (loading it raised {session.load_errors[0]})" if session.load_errors else "")
+            results = grade_functions(day, checks, functions, source, before_task=session.begin_task)
+            isolation, load_errors = session.isolation, session.load_errors
+        finally:
+            session.close()
+    return document(day, submission, results, isolation=isolation, load_errors=load_errors,
+                    seconds=time.monotonic() - started)
+
+
+def document(day: Day, submission: Submission, results: list[TaskResult], **extra) -> dict:
+    return {
+        "version": RESULTS_VERSION,
+        "day": day.slug,
+        "student": submission.student,
+        "path": str(submission.path),
+        "score": sum(r.points for r in results),
+        "max_score": day.max_score,
+        "tasks": [r.as_dict() for r in results],
+        **extra,
+    }
+
+
+# ----------------------------------------------------------------------------------------- pool
+
+
+def _grading_process(connection, day: Day, checks: list[Check], limits: Limits) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    while True:
+        submission = connection.recv()
+        if submission is None:
+            return
+        connection.send(grade_submission(day, checks, submission, limits))
+
+
+@dataclass
+class _Slot:
+    process: multiprocessing.Process
+    connection: multiprocessing.connection.Connection
+    job: Submission | None = None
+    deadline: float = 0.0
+
+
+class Pool:
+    """Grading processes forked from this one (which has loaded the day and its checks)."""
+
+    def __init__(self, day: Day, checks: list[Check], limits: Limits, size: int) -> None:
+        self.day, self.checks, self.limits, self.size = day, checks, limits, size
+        self.context = multiprocessing.get_context("fork")
+        self.slots: list[_Slot] = []
+        self.job_seconds = limits.load_seconds * 2 + len(day.tasks) * (limits.task_seconds * 2 + 10) + 30
+
+    def _start(self) -> _Slot:
+        mine, theirs = self.context.Pipe()
+        process = self.context.Process(
+            target=_grading_process, args=(theirs, self.day, self.checks, self.limits), daemon=True
+        )
+        process.start()
+        theirs.close()
+        return _Slot(process, mine)
+
+    def _failed(self, slot: _Slot, message: str) -> dict:
+        slot.process.kill()
+        slot.process.join()
+        return document(self.day, slot.job, _all_tasks(self.day, Status.ERROR, message))
+
+    def run(self, submissions: list[Submission]):
+        """Grade every submission, yielding each results document as it finishes."""
+        pending = deque(submissions)
+        self.slots = [self._start() for _ in range(min(self.size, len(pending)))]
+        try:
+            while pending or any(s.job for s in self.slots):
+                for slot in self.slots:
+                    if slot.job is None and pending:
+                        slot.job = pending.popleft()
+                        slot.deadline = time.monotonic() + self.job_seconds
+                        slot.connection.send(slot.job)
+                busy = [s for s in self.slots if s.job]
+                timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic())
+                ready = multiprocessing.connection.wait(
+                    [s.connection for s in busy] + [s.process.sentinel for s in busy], timeout
+                )
+                for index, slot in enumerate(self.slots):
+                    if slot.job is None:
+                        continue
+                    result = None
+                    if slot.connection in ready:
+                        try:
+                            result = slot.connection.recv()
+                        except (EOFError, OSError):
+                            result = self._failed(slot, "the grading process failed; grade it again")
+                    elif slot.process.sentinel in ready:
+                        result = self._failed(slot, "the grading process failed; grade it again")
+                    elif time.monotonic() > slot.deadline:
+                        result = self._failed(slot, f"grading took longer than {self.job_seconds:g} s")
+                    if result is None:
+                        continue
+                    slot.job = None
+                    if not slot.process.is_alive():
+                        self.slots[index] = self._start()
+                    yield result
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for slot in self.slots:
+            if slot.process.is_alive() and slot.job is None:
+                try:
+                    slot.connection.send(None)
+                except OSError:
+                    pass
+        for slot in self.slots:
+            slot.process.join(timeout=2)
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join()
+        self.slots = []
+
+
+# ------------------------------------------------------------------------------------- the class
+
+
+def results_folder(course: Course, day: str) -> Path:
+    return course.root / "results" / day
+
+
+def cached_result(path: Path, submission: Submission, digest: str, checks_fingerprint: str) -> dict | None:
+    """A stored result still valid for this very file and these checks, else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != RESULTS_VERSION:
+        return None
+    if data.get("student") != submission.student or data.get("sha256") != digest or not digest:
+        return None
+    return data if data.get("fingerprint") == checks_fingerprint else None
+
+
+@dataclass
+class ClassRun:
+    course: Course
+    day: Day
+    limits: Limits = Limits()
+    jobs: int = 0
+    force: bool = False
+
+    def grade(self, submissions: list[Submission], progress=None) -> list[dict]:
+        """Results for every submission, in the order given; graded only where not already current."""
+        checks = load_checks(self.course, self.day.slug)
+        folder = results_folder(self.course, self.day.slug) / "submissions"
+        checks_fingerprint = fingerprint(self.course, self.day, self.limits)
+        students = [s.student for s in submissions]
+        duplicates = {s for s in students if students.count(s) > 1}
+        if duplicates:
+            raise CourseError(f"more than one submission for {', '.join(sorted(duplicates))}.")
+        results: dict[str, dict] = {}
+        todo = []
+        for submission in submissions:
+            digest = file_hash(submission.path)
+            cached = None if self.force else cached_result(
+                folder / f"{submission.student}.json", submission, digest, checks_fingerprint
+            )
+            if cached is not None:
+                results[submission.student] = cached
+            else:
+                todo.append((submission, digest))
+        if progress:
+            progress(len(results), len(submissions))
+        digests = {s.student: d for s, d in todo}
+        size = self.jobs or os.cpu_count() or 1
+        for doc in Pool(self.day, checks, self.limits, size).run([s for s, _ in todo]):
+            doc["sha256"] = digests[doc["student"]]
+            doc["fingerprint"] = checks_fingerprint
+            write_atomically(folder / f"{doc['student']}.json", json.dumps(doc, indent=1) + "\n")
+            results[doc["student"]] = doc
+            if progress:
+                progress(len(results), len(submissions))
+        return [results[s.student] for s in submissions]
+
+
+def public_view(doc: dict) -> dict:
+    """The results document as ``--json`` shows it."""
+    keys = ("student", "path", "score", "max_score")
+    tasks = [{k: t[k] for k in ("task", "status", "points", "max_points", "message")} for t in doc["tasks"]]
+    return {**{k: doc[k] for k in keys}, "tasks": tasks}
+
+
+def progress_bar(stream=sys.stderr):
+    """A one-line progress bar on a terminal; silent elsewhere."""
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if not stream.isatty() or not total:
+            return
+        width = 30
+        filled = int(width * done / total)
+        bar = "█" * filled + "·" * (width - filled)
+        stream.write(f"\r  grading [{bar}] {done}/{total}  {time.monotonic() - started:5.1f} s")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+# ------------------------------------------------------------------------------------- the command
+
+
+def timestamps(submissions: list[Submission]) -> dict[str, str]:
+    """nbgrader's timestamp.txt beside each submission, where there is one."""
+    found = {}
+    for submission in submissions:
+        stamp = submission.path.parent / "timestamp.txt"
+        if stamp.is_file():
+            found[submission.student] = stamp.read_text(encoding="utf-8", errors="replace").strip()[:64]
+    return found
+
+
+def run(args) -> int:
+    from daykit.reports import summary, summary_text, table, write_reports
+
+    course = Course.here()
+    if not course.is_instructor:
+        raise CourseError("`daykit grade` needs the instructor repository (with solutions/ and hidden/).")
+    slug = course.select([args.day])[0]
+    day = load_day(course, slug)
+    if args.submissions:
+        submissions = [submission_at(Path(p), slug) for p in args.submissions]
+    else:
+        submissions = find_submissions(course, slug)
+    if not submissions:
+        raise CourseError(
+            f"no submissions in {course.root / 'submitted'}/*/{slug}/: collect them with "
+            f"`nbgrader collect {slug}`, or name the files: daykit grade {slug} path/to/{slug}.ipynb"
+        )
+    limits = Limits(task_seconds=args.timeout, memory_bytes=args.memory * 2**20)
+    started = time.monotonic()
+    docs = ClassRun(course, day, limits, args.jobs, args.force).grade(submissions, progress_bar())
+    folder = results_folder(course, slug)
+    write_reports(day, docs, folder, timestamps(submissions))
+    if args.json:
+        print(json.dumps({"day": slug, "submissions": [public_view(d) for d in docs]}, indent=1))
+        return 0
+    print(table(day, docs))
+    print()
+    print(summary_text(summary(day, docs)))
+    print(f"\n{len(docs)} submission(s) in {time.monotonic() - started:.1f} s; results, grades.csv, summary.json, "
+          f"histogram.png and feedback/ in {course.relative(folder)}/")
+    return 0
+
+
+def add_command(commands) -> None:
+    command = commands.add_parser("grade", help="grade submissions in parallel, isolated from the grader")
+    command.add_argument("day", metavar="DAY", help="the day, like 39 or day_39")
+    command.add_argument("submissions", nargs="*", metavar="SUBMISSION",
+                         help="notebooks or .py files (default: every submitted/<student>/<DAY>/)")
+    command.add_argument("--json", action="store_true", help="print the results as one JSON document")
+    command.add_argument("--jobs", type=int, default=0, metavar="N", help="grading processes (default: all cores)")
+    command.add_argument("--force", action="store_true", help="grade again even where a current result exists")
+    command.add_argument("--timeout", type=float, default=Limits.task_seconds, metavar="SECONDS",
+                         help=f"wall time per task (default: {Limits.task_seconds:g})")
+    command.add_argument("--memory", type=int, default=Limits.memory_bytes // 2**20, metavar="MIB",
+                         help=f"memory per worker beyond the libraries (default: {Limits.memory_bytes // 2**20})")
+    command.set_defaults(run=run)

@@ -1,0 +1,157 @@
+"""Reports from results documents: a table, grades.csv, a summary, a histogram and feedback.
+
+Everything here reads the results documents that ``daykit grade`` wrote and nothing else, so a report
+can be made again at any time. Feedback shows the messages of the checks, which for a hidden check
+name only what was judged and how it failed, never its code, its input or its expected value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from daykit.build import write_atomically
+from daykit.model import Day
+
+CSV_COLUMNS = [
+    "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+    "raw_score", "late_submission_penalty", "score", "max_score",
+]
+MARKS = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "not_started": "·"}
+WORDS = {"pass": "passed", "fail": "failed", "error": "error", "timeout": "timed out", "not_started": "not started"}
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def table(day: Day, docs: list[dict], labels: dict[str, str] | None = None) -> str:
+    """Students × tasks: each cell the points earned and a mark for the status."""
+    names = [t.name for t in day.tasks]
+    width = max([len("student"), *(len(d["student"]) for d in docs)])
+    columns = [max(len(n), 7) for n in names]
+    header = f"{'student':<{width}}  " + "  ".join(f"{n:>{w}}" for n, w in zip(names, columns, strict=True))
+    header += f"  {'score':>9}"
+    if labels:
+        header += "  who"
+    lines = [header, "-" * len(header)]
+    for doc in docs:
+        cells = []
+        for task, w in zip(doc["tasks"], columns, strict=True):
+            cell = f"{MARKS.get(task['status'], '?')} {_points(task['points'])}/{_points(task['max_points'])}"
+            cells.append(f"{cell:>{w}}")
+        row = f"{doc['student']:<{width}}  " + "  ".join(cells)
+        row += f"  {_points(doc['score']) + '/' + _points(doc['max_score']):>9}"
+        if labels:
+            row += f"  {labels.get(doc['student'], '')}"
+        lines.append(row)
+    lines.append("")
+    lines.append("  ".join(f"{mark} {WORDS[s]}" for s, mark in MARKS.items()))
+    return "\n".join(lines)
+
+
+def summary(day: Day, docs: list[dict]) -> dict:
+    """Pass rates per task and the score distribution."""
+    tasks = {}
+    for index, task in enumerate(day.tasks):
+        statuses = [d["tasks"][index]["status"] for d in docs]
+        tasks[task.name] = {
+            "points": task.points,
+            **{status: statuses.count(status) for status in MARKS},
+            "pass_rate": round(statuses.count("pass") / len(statuses), 4) if statuses else 0.0,
+        }
+    scores = [d["score"] for d in docs]
+    return {
+        "day": day.slug,
+        "submissions": len(docs),
+        "max_score": day.max_score,
+        "mean_score": round(sum(scores) / len(scores), 3) if scores else 0.0,
+        "full_marks": sum(s == day.max_score for s in scores),
+        "tasks": tasks,
+    }
+
+
+def summary_text(data: dict) -> str:
+    lines = [f"{data['day']}: {data['submissions']} submission(s), mean {data['mean_score']:g}/{data['max_score']}, "
+             f"{data['full_marks']} with full marks"]
+    for name, row in data["tasks"].items():
+        lines.append(f"  {name:<28} passed by {row['pass']:>3}/{data['submissions']} ({row['pass_rate']:.0%})"
+                     f"   not started {row['not_started']}, failed {row['fail']}, error {row['error']},"
+                     f" timeout {row['timeout']}")
+    return "\n".join(lines)
+
+
+def grades_csv(day: Day, docs: list[dict], timestamps: dict[str, str] | None = None) -> str:
+    """One row per student, with nbgrader's export columns."""
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for doc in docs:
+        writer.writerow({
+            "assignment": day.slug, "duedate": "", "timestamp": (timestamps or {}).get(doc["student"], ""),
+            "student_id": doc["student"], "last_name": "", "first_name": "", "email": "",
+            "raw_score": float(doc["score"]), "late_submission_penalty": 0.0, "score": float(doc["score"]),
+            "max_score": float(doc["max_score"]),
+        })
+    return stream.getvalue()
+
+
+def feedback(day: Day, doc: dict) -> str:
+    """A student's feedback in Markdown: each task's status, and what to do next."""
+    lines = [f"# {day.title}: feedback for {doc['student']}", "",
+             f"Score: **{_points(doc['score'])} / {_points(doc['max_score'])}**", ""]
+    for task in doc["tasks"]:
+        lines.append(f"## {task['task']} — {WORDS.get(task['status'], task['status'])} "
+                     f"({_points(task['points'])}/{_points(task['max_points'])})")
+        lines.append("")
+        if task["status"] == "pass":
+            lines.append("Every check passed.")
+        elif task["status"] == "not_started":
+            lines.append("Not started: the function still raises NotImplementedError.")
+        else:
+            lines.append(task["message"] or "A check did not pass.")
+            lines.append("")
+            lines.append(f"Run `pytest tests/test_{day.slug}.py` to see the visible checks; "
+                         f"`daykit hint {day.slug} {task['task']}` gives a hint.")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def histogram(day: Day, docs: list[dict], path: Path) -> None:
+    """A PNG histogram of the scores."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scores = [d["score"] for d in docs]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    bins = [b - 0.5 for b in range(0, int(day.max_score) + 2)]
+    ax.hist(scores, bins=bins, color="#4c72b0", edgecolor="white")
+    ax.set_xlabel(f"score (out of {day.max_score})")
+    ax.set_ylabel("students")
+    ax.set_title(f"{day.slug}: {len(scores)} submission(s)")
+    ax.set_xlim(-0.5, day.max_score + 0.5)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: dict[str, str] | None = None) -> dict:
+    """grades.csv, summary.json, histogram.png and feedback/<student>.md in ``folder``; returns the paths."""
+    data = summary(day, docs)
+    paths = {
+        "grades": folder / "grades.csv",
+        "summary": folder / "summary.json",
+        "histogram": folder / "histogram.png",
+        "feedback": folder / "feedback",
+    }
+    write_atomically(paths["grades"], grades_csv(day, docs, timestamps))
+    write_atomically(paths["summary"], json.dumps(data, indent=1) + "\n")
+    histogram(day, docs, paths["histogram"])
+    for doc in docs:
+        write_atomically(paths["feedback"] / f"{doc['student']}.md", feedback(day, doc))
+    return paths
