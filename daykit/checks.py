@@ -13,6 +13,7 @@ A failed check raises ``CheckFailure``.  Its ``detail`` describes the call, what
 was expected; its ``kind`` says the same without any value, and is all a hidden check ever shows.
 """
 
+import functools
 import inspect
 import math
 
@@ -142,8 +143,13 @@ def equivalent(got, expected, *, samples=12, seed=20260):
     A difference that simplifies to zero is equal.  Otherwise the difference is evaluated at random
     points; one point where it is clearly non-zero proves them different, and agreement at every
     sampled point is accepted (SymPy's simplify does not always find zero for equal forms).
+    The answer depends on the expressions alone, so it is remembered.
     """
-    got, expected = plain_symbols(got), plain_symbols(expected)
+    return _equivalent(plain_symbols(got), plain_symbols(expected), samples, seed)
+
+
+@functools.lru_cache(maxsize=4096)
+def _equivalent(got, expected, samples, seed):
     diff = got - expected
     try:
         if sp.count_ops(diff) <= 400 and sp.simplify(diff) == 0:
@@ -240,22 +246,40 @@ def task_names(check):
     return list(inspect.signature(check).parameters)
 
 
+def _unstarted(traceback, names):
+    """The task among ``names`` whose function raised NotImplementedError (the innermost one)."""
+    found = names[0]
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_name in names:
+            found = traceback.tb_frame.f_code.co_name
+        traceback = traceback.tb_next
+    return found
+
+
 def run_checks(namespace, *checks, quiet=False):
     """Run checks against the functions named in ``namespace`` (a notebook's globals).
 
-    Raises the first failure, with a short message that names the task; unless ``quiet``, prints a
-    line when every check passed.
+    Raises the first failure with the same message as ``pytest``, naming the task: ``NotStarted`` for
+    a task that still raises NotImplementedError, ``CheckFailure`` for a wrong answer (without the
+    helpers' frames); the student's own exceptions pass through with their traceback. Unless
+    ``quiet``, prints a line when every check passed.
     """
     for check in checks:
         names = task_names(check)
         missing = [n for n in names if not callable(namespace.get(n))]
         if missing:
-            fail(f"There is no function {missing[0]} to check: run the cell that defines it first.")
+            fail(f"There is no function {missing[0]} to check: run the cell that defines it (above this one), "
+                 "then run this cell again.")
         try:
             check(*[namespace[n] for n in names])
-        except NotImplementedError:
+        except (NotImplementedError, NotStarted) as exc:
+            culprit = _unstarted(exc.__traceback__, names)
+            first = "" if culprit == names[0] else f"{names[0]} is checked with {culprit}, and "
             raise NotStarted(
-                f"{names[0]} is {NOT_STARTED}: replace `raise NotImplementedError()` with your code."
+                f"{first}{culprit} is {NOT_STARTED}: replace `raise NotImplementedError()` in its cell with "
+                "your code, run that cell, then this one."
             ) from None
+        except CheckFailure as failure:
+            raise CheckFailure(failure.detail, failure.kind) from None
     if not quiet:
         print(f"{task_names(checks[0])[0]}: {len(checks)} visible check(s) passed.")

@@ -25,10 +25,11 @@ from pathlib import Path
 from daykit import __version__
 from daykit.build import write_atomically
 from daykit.course import Course, CourseError
-from daykit.loading import LoadError, notebook_code
+from daykit.loading import LoadError, load_target, read_notebook, strip_magics
 from daykit.model import Day, load_day
-from daykit.runner import Check, Status, TaskResult, grade_functions, load_checks
-from daykit.session import Session
+from daykit.render import grade_id, graded_code, is_test_cell
+from daykit.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
+from daykit.session import Session, zygote
 from daykit.worker import Limits
 
 RESULTS_VERSION = 1
@@ -64,7 +65,31 @@ def submission_at(path: Path, day: str) -> Submission:
     return Submission(student, path)
 
 
-def read_chunks(path: Path) -> tuple[list[tuple[str, str]], str | None]:
+def notebook_chunks(path: Path, locked: dict[str, str | None]) -> list[tuple[str, str]]:
+    """The code a notebook runs when graded, cell by cell, as nbgrader would run it.
+
+    The student's own cells run as written. A cell whose grade_id names a locked cell of the
+    instructor's notebook runs the instructor's text instead (nbgrader restores locked cells), and
+    test cells, the checks' setup and display-only cells do not run at all: the notebook's own
+    checks and metadata are never trusted, and can only cost the student, never earn a point.
+    """
+    chunks = []
+    for index, cell in enumerate(read_notebook(path).cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        cell_id = grade_id(cell)
+        if cell_id in locked:
+            source = locked[cell_id]
+        elif is_test_cell(cell):
+            source = None
+        else:
+            source = cell.get("source", "")
+        if source is not None:
+            chunks.append((f"{path.name} [cell {index + 1}]", strip_magics(source)))
+    return chunks
+
+
+def read_chunks(path: Path, day: Day) -> tuple[list[tuple[str, str]], str | None]:
     """The code a submission runs, as (label, source) pairs, or the reason it cannot be read."""
     if not path.is_file():
         return [], f"{path} does not exist."
@@ -72,10 +97,9 @@ def read_chunks(path: Path) -> tuple[list[tuple[str, str]], str | None]:
         return [], f"{path} is larger than {MAX_SUBMISSION_BYTES // 2**20} MiB."
     if path.suffix == ".ipynb":
         try:
-            sources = notebook_code(path)
+            return notebook_chunks(path, graded_code(day)), None
         except LoadError as exc:
             return [], str(exc)
-        return [(f"{path.name} [cell {i + 1}]", source) for i, source in enumerate(sources)], None
     if path.suffix == ".py":
         try:
             return [(path.name, path.read_text(encoding="utf-8"))], None
@@ -111,7 +135,7 @@ def _all_tasks(day: Day, status: Status, message: str) -> list[TaskResult]:
 def grade_submission(day: Day, checks: list[Check], submission: Submission, limits: Limits) -> dict:
     """Grade one submission in a worker; returns its results document."""
     started = time.monotonic()
-    chunks, error = read_chunks(submission.path)
+    chunks, error = read_chunks(submission.path, day)
     label = f"{submission.student}/{submission.path.name}"
     isolation, load_errors = [], []
     if error:
@@ -150,6 +174,7 @@ def document(day: Day, submission: Submission, results: list[TaskResult], **extr
 
 def _grading_process(connection, day: Day, checks: list[Check], limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    zygote()  # start the workers' fork server while the first job is on its way
     while True:
         submission = connection.recv()
         if submission is None:
@@ -268,11 +293,16 @@ class ClassRun:
     limits: Limits = Limits()
     jobs: int = 0
     force: bool = False
+    results: Path | None = None
+
+    @property
+    def folder(self) -> Path:
+        return self.results or results_folder(self.course, self.day.slug)
 
     def grade(self, submissions: list[Submission], progress=None) -> list[dict]:
         """Results for every submission, in the order given; graded only where not already current."""
         checks = load_checks(self.course, self.day.slug)
-        folder = results_folder(self.course, self.day.slug) / "submissions"
+        folder = self.folder / "submissions"
         checks_fingerprint = fingerprint(self.course, self.day, self.limits)
         students = [s.student for s in submissions]
         duplicates = {s for s in students if students.count(s) > 1}
@@ -291,6 +321,8 @@ class ClassRun:
                 todo.append((submission, digest))
         if progress:
             progress(len(results), len(submissions))
+        if todo:
+            warm_up(self.course, self.day, checks)
         digests = {s.student: d for s, d in todo}
         size = self.jobs or os.cpu_count() or 1
         for doc in Pool(self.day, checks, self.limits, size).run([s for s, _ in todo]):
@@ -301,6 +333,18 @@ class ClassRun:
             if progress:
                 progress(len(results), len(submissions))
         return [results[s.student] for s in submissions]
+
+
+def warm_up(course: Course, day: Day, checks: list[Check]) -> None:
+    """Run the checks once on the reference, in this trusted process, before forking the graders.
+
+    SymPy imports much of itself on first use, and the checks remember what they proved; every
+    grading process forked afterwards starts with both. The reference runs here, never in a worker,
+    and workers come from a fork server that shares nothing with this process.
+    """
+    namespace, error = load_target(course.solution(day.slug), f"daykit_reference_{day.slug}")
+    if error is None:
+        grade_functions(day, checks, callables(namespace), "the reference")
 
 
 def public_view(doc: dict) -> dict:

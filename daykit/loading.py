@@ -28,19 +28,25 @@ def load_module(path: Path, name: str) -> types.ModuleType:
     return module
 
 
-def notebook_code(path: Path) -> list[str]:
-    """The student's code cells of a notebook, without the autograded test cells and magics."""
+def read_notebook(path: Path) -> nbformat.NotebookNode:
     try:
         notebook = nbformat.read(str(path), as_version=4)
+        if not isinstance(notebook.get("cells"), list):
+            raise ValueError("it has no list of cells")
     except Exception as exc:
         raise LoadError(f"{path} is not a readable notebook: {type(exc).__name__}: {exc}") from None
-    sources = []
-    for cell in notebook.cells:
-        if cell.get("cell_type") != "code" or is_test_cell(cell):
-            continue
-        lines = [ln for ln in str(cell.get("source", "")).splitlines() if not ln.lstrip().startswith(("%", "!"))]
-        sources.append("\n".join(lines))
-    return sources
+    return notebook
+
+
+def strip_magics(source: str) -> str:
+    """A cell's code without IPython magics and shell escapes, which plain Python cannot run."""
+    return "\n".join(ln for ln in str(source).splitlines() if not ln.lstrip().startswith(("%", "!")))
+
+
+def notebook_code(path: Path) -> list[str]:
+    """The student's code cells of a notebook, without the autograded test cells and magics."""
+    cells = read_notebook(path).cells
+    return [strip_magics(c.get("source", "")) for c in cells if c.get("cell_type") == "code" and not is_test_cell(c)]
 
 
 def describe_exception(exc: BaseException, filename: str) -> str:

@@ -35,6 +35,7 @@ class Cell:
     source: str
     task: str | None = None
     in_notebook: bool = True
+    in_script: bool = True
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,8 @@ def parse_solution(path: Path) -> tuple[str, tuple[Cell, ...], tuple[Task, ...]]
         if unknown:
             raise _error(path, index, f"unknown cell option(s) {', '.join(sorted(unknown))}; known: "
                          f"{', '.join(sorted(CELL_KEYS))}.")
-        active = metadata.get("active", "ipynb,py")
-        in_notebook = "ipynb" in str(active)
+        active = {part.strip() for part in str(metadata.get("active", "ipynb,py")).split(",")}
+        in_notebook, in_script = "ipynb" in active, "py" in active
         kind = "markdown" if cell.cell_type == "markdown" else "code"
         task = None
         if "task" in metadata or "points" in metadata:
@@ -179,7 +180,7 @@ def parse_solution(path: Path) -> tuple[str, tuple[Cell, ...], tuple[Task, ...]]
             task = found.name
         elif kind == "code" and solution_regions(cell.source, path, index):
             raise _error(path, index, 'a solution region outside a task cell: mark the cell task="..." points=N.')
-        cells.append(Cell(kind=kind, source=cell.source, task=task, in_notebook=in_notebook))
+        cells.append(Cell(kind, cell.source, task, in_notebook, in_script))
     if not tasks:
         raise _error(path, None, 'no task cells: mark each task\'s cell with task="name" points=N.')
     return text, tuple(cells), tuple(tasks)

@@ -7,6 +7,7 @@ compare what is on disk with what the sources give now.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import nbformat
@@ -15,6 +16,8 @@ from daykit import checks as check_helpers
 from daykit.model import Day, solution_regions
 
 STUB_CODE = ("# YOUR CODE HERE", "raise NotImplementedError()")
+DISPLAY_PREFIX = "display"  # lesson cells that only show something (a plot): they define nothing
+SETUP_ID = "checks-setup"
 NBGRADER_SCHEMA = 3
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -111,7 +114,7 @@ def notebook_cells(day: Day) -> list[nbformat.NotebookNode]:
     for number, cell in enumerate(day.cells):
         if not cell.in_notebook:
             continue
-        cell_id = f"cell-{number:02d}"
+        cell_id = f"{'cell' if cell.in_script else DISPLAY_PREFIX}-{number:02d}"
         if cell.kind == "markdown":
             cells.append(_markdown(cell.source, cell_id))
         elif cell.task:
@@ -127,10 +130,10 @@ def notebook_cells(day: Day) -> list[nbformat.NotebookNode]:
         else:
             cells.append(_code(cell.source, cell_id, _nbgrader(cell_id, locked=True)))
             if not setup_done:
-                cells.append(_code(setup_cell_source(day), "checks-setup", _nbgrader("checks-setup", locked=True)))
+                cells.append(_code(setup_cell_source(day), SETUP_ID, _nbgrader(SETUP_ID, locked=True)))
                 setup_done = True
     if not setup_done:  # a day with no plain code cell: the setup goes first
-        cells.insert(0, _code(setup_cell_source(day), "checks-setup", _nbgrader("checks-setup", locked=True)))
+        cells.insert(0, _code(setup_cell_source(day), SETUP_ID, _nbgrader(SETUP_ID, locked=True)))
     return cells
 
 
@@ -146,4 +149,25 @@ def render_notebook(day: Day) -> str:
 def is_test_cell(cell: dict) -> bool:
     """An autograded test cell by nbgrader's metadata (a hint for speed only, never for points)."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
+    return isinstance(meta, dict) and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def grade_id(cell: dict) -> str | None:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    value = meta.get("grade_id") if isinstance(meta, dict) else None
+    return value if isinstance(value, str) else None
+
+
+@functools.cache
+def graded_code(day: Day) -> dict[str, str | None]:
+    """For each locked cell of the instructor's notebook, by grade_id, the code a grader runs in its
+    place: the instructor's own text (as nbgrader restores locked cells), or None for cells that
+    define nothing a task needs (test cells, the checks' setup, display-only lesson cells)."""
+    code = {}
+    for cell in notebook_cells(day):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("solution"):
+            continue
+        skip = meta.get("grade") or cell.id == SETUP_ID or cell.id.startswith(DISPLAY_PREFIX)
+        code[meta["grade_id"]] = None if skip else cell.source
+    return code
