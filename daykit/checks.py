@@ -213,11 +213,25 @@ def expect_close(got, expected, *, tol, call, what="the result", why=""):
     if np.any(error > tol):
         reason = f" ({why})" if why else ""
         fail(
-            f"{call}: {what} is {describe(got)}; expected about {describe(expected)}, "
+            f"{call}: {what} is {describe(got)}; expected about "
+            f"{describe(float(expected) if expected.shape == () else expected)}, "
             f"within {np.max(tol):.3g}{reason}. The largest error is {np.max(error):.3g}.",
             f"{what} is off by more than the tolerance{reason}",
         )
     return values
+
+
+def expect_raises(error, function, *args, call, what="the call", **kwargs):
+    """Calling ``function(*args, **kwargs)`` must raise ``error`` (a class or a tuple of them)."""
+    try:
+        got = function(*args, **kwargs)
+    except error:
+        return
+    names = " or ".join(e.__name__ for e in (error if isinstance(error, tuple) else (error,)))
+    fail(
+        f"{call} should raise {names}; it returned {describe(got)}.",
+        f"{what} should raise {names}",
+    )
 
 
 def expect_true(condition, detail, kind=None):

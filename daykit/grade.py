@@ -404,8 +404,9 @@ def run(args) -> int:
         )
     limits = Limits(task_seconds=args.timeout, memory_bytes=args.memory * 2**20)
     started = time.monotonic()
-    docs = ClassRun(course, day, limits, args.jobs, args.force).grade(submissions, progress_bar())
-    folder = results_folder(course, slug)
+    run = ClassRun(course, day, limits, args.jobs, args.force, Path(args.results) if args.results else None)
+    docs = run.grade(submissions, progress_bar())
+    folder = run.folder
     write_reports(day, docs, folder, timestamps(submissions))
     if args.json:
         print(json.dumps({"day": slug, "submissions": [public_view(d) for d in docs]}, indent=1))
@@ -426,6 +427,7 @@ def add_command(commands) -> None:
     command.add_argument("--json", action="store_true", help="print the results as one JSON document")
     command.add_argument("--jobs", type=int, default=0, metavar="N", help="grading processes (default: all cores)")
     command.add_argument("--force", action="store_true", help="grade again even where a current result exists")
+    command.add_argument("--results", metavar="DIR", help="where results and reports go (default: results/DAY)")
     command.add_argument("--timeout", type=float, default=Limits.task_seconds, metavar="SECONDS",
                          help=f"wall time per task (default: {Limits.task_seconds:g})")
     command.add_argument("--memory", type=int, default=Limits.memory_bytes // 2**20, metavar="MIB",

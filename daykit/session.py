@@ -9,6 +9,8 @@ worker: after a crash or a timeout the next task starts a fresh one, so a failur
 
 from __future__ import annotations
 
+import builtins
+import functools
 import os
 import shutil
 import signal
@@ -27,6 +29,20 @@ from daykit.zygote import Zygote, exit_description
 
 class WorkerDied(StudentError):
     """The worker ended without answering: an exit, a signal, or the memory limit."""
+
+
+@functools.cache
+def student_exception(kind: str | None) -> type[StudentError]:
+    """A StudentError that is also the built-in exception the student's code raised (a ValueError,
+    say), so that a check expecting that exception catches it. Only Exception's built-in subclasses
+    qualify: nothing a student sends can become a SystemExit or a KeyboardInterrupt here."""
+    base = getattr(builtins, kind, None) if isinstance(kind, str) else None
+    if not (isinstance(base, type) and issubclass(base, Exception)) or base is Exception:
+        return StudentError
+    try:
+        return type(f"Student{base.__name__}", (StudentError, base), {})
+    except TypeError:  # an incompatible layout
+        return StudentError
 
 
 _ZYGOTES: dict[int, Zygote] = {}
@@ -138,7 +154,7 @@ class Session:
         if reply.get("not_started"):
             raise NotStarted(name)
         if "raised" in reply:
-            raise StudentError(f"{name} raised {str(reply['raised'])[:500]}")
+            raise student_exception(reply.get("kind"))(f"{name} raised {str(reply['raised'])[:500]}")
         if "unsendable" in reply:
             raise StudentError(
                 f"{name} returned {str(reply['unsendable'])[:200]}, which is not plain data: return numbers, "

@@ -113,6 +113,14 @@ def _describe(exc: BaseException, labels: set[str]) -> str:
     return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
 
 
+def _builtin_kind(exc: BaseException) -> str | None:
+    """The nearest built-in exception class of ``exc`` (LinAlgError → ValueError), if it is an Exception."""
+    for cls in type(exc).__mro__:
+        if cls.__module__ == "builtins" and issubclass(cls, Exception) and cls is not Exception:
+            return cls.__name__
+    return None
+
+
 def _readable_by_others(path: str) -> bool:
     """Whether every folder above ``path`` lets other users through (for dropping privileges)."""
     current = os.path.abspath(path)
@@ -188,7 +196,7 @@ def _serve(sock: socket.socket, isolation: list[str]) -> None:
             except Unsendable as exc:
                 reply = {"unsendable": str(exc)}
             except BaseException as exc:  # noqa: BLE001
-                reply = {"raised": _describe(exc, labels)}
+                reply = {"raised": _describe(exc, labels), "kind": _builtin_kind(exc)}
         else:
             return
         try:

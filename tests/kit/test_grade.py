@@ -268,3 +268,54 @@ def test_a_changed_submission_is_graded_again(graded, tmp_path):
     path.write_text(STUB)
     second = ClassRun(COURSE, DAY, LIMITS, jobs=1, results=folder).grade([Submission("reference", path)])
     assert (first[0]["score"], second[0]["score"]) == (10, 0)
+
+
+def test_an_interrupted_run_loses_nothing_and_resumes(tmp_path):
+    """Ctrl-C in the middle of a class: finished results stay; the next run grades only the rest."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    files = []
+    for index in range(2):
+        files.append(tmp_path / f"quick_{index}.py")
+        files[-1].write_text(REFERENCE)
+    for index in range(3):
+        files.append(tmp_path / f"slow_{index}.py")
+        files[-1].write_text(with_body("symbolic_derivative", "import time\ntime.sleep(30)"))
+    results = tmp_path / "results"
+    command = [sys.executable, "-m", "daykit", "grade", "39", *map(str, files), "--jobs", "1",
+               "--timeout", "3", "--results", str(results)]
+    process = subprocess.Popen(command, cwd=COURSE.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(list((results / "submissions").glob("*.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err.decode()
+    finished = {p.name: p.stat().st_mtime_ns for p in (results / "submissions").glob("*.json")}
+    assert {"quick_0.json", "quick_1.json"} <= set(finished) and len(finished) < len(files)
+    assert not [p for p in (results / "submissions").iterdir() if p.name.startswith(".")]  # no partial file
+    assert not [line for line in os.popen("ps -eo args").read().splitlines() if "time.sleep(30)" in line]
+
+    again = subprocess.run([*command, "--json"], cwd=COURSE.root, capture_output=True, timeout=120)
+    assert again.returncode == 0, again.stderr.decode()
+    scores = {s["student"]: s["score"] for s in json.loads(again.stdout)["submissions"]}
+    assert scores == {"quick_0": 10, "quick_1": 10, "slow_0": 7, "slow_1": 7, "slow_2": 7}
+    for name, mtime in finished.items():
+        if name.startswith("quick"):
+            assert (results / "submissions" / name).stat().st_mtime_ns == mtime  # not graded again
+
+
+def test_a_student_exception_reaches_the_check_as_its_builtin_kind():
+    """A check expecting ValueError (or LinAlgError, a ValueError) catches the student's through the proxy."""
+    from daykit.runner import StudentError
+    from daykit.session import student_exception
+
+    assert issubclass(student_exception("ValueError"), ValueError)
+    assert issubclass(student_exception("ValueError"), StudentError)
+    assert issubclass(student_exception("ZeroDivisionError"), ArithmeticError)
+    for dangerous in ("SystemExit", "KeyboardInterrupt", "GeneratorExit", "BaseException", "Exception", "print", None):
+        assert student_exception(dangerous) is StudentError
