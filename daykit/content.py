@@ -24,8 +24,12 @@ class DayContent:
 
     day: Day
     checks: list[Check]
-    reference: dict
+    namespace: dict
     variants: list[Variant]
+
+    @property
+    def reference(self) -> dict:
+        return callables(self.namespace)
 
     @classmethod
     def load(cls, course: Course, slug: str) -> DayContent:
@@ -34,13 +38,14 @@ class DayContent:
         if error:
             raise AssertionError(f"the reference solution does not load: {error}")
         path = course.variants(slug)
-        return cls(day, load_checks(course, slug), callables(namespace), load_variants(path) if path.exists() else [])
+        return cls(day, load_checks(course, slug), namespace, load_variants(path) if path.exists() else [])
 
     def checks_of(self, task: str) -> list[Check]:
         return [c for c in self.checks if c.task == task]
 
     def run_variant(self, variant: Variant):
-        functions = dict(self.reference, **{variant.task: variant.function})
+        functions = dict(self.reference)
+        functions[variant.task] = variant.bound(self.namespace)
         points = self.day.task(variant.task).points
         return grade_task(variant.task, points, self.checks_of(variant.task), functions, f"variant '{variant.why}'")
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+import cloudpickle
+
 from daykit.checks import CheckFailure, NotStarted
 from daykit.course import Course
 from daykit.loading import load_module
@@ -72,6 +74,8 @@ def load_checks(course: Course, day: str) -> list[Check]:
         if not path.exists():
             continue
         module = load_module(path, f"daykit_checks_{day}{'_hidden' if hidden else ''}")
+        # A function of the check file passed to a task travels by value: workers cannot import the checks.
+        cloudpickle.register_pickle_by_value(module)
         for name, function in vars(module).items():
             if name.startswith("test_") and callable(function) and function.__module__ == module.__name__:
                 tasks = tuple(inspect.signature(function).parameters)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,16 @@ class Variant:
     def slug(self) -> str:
         words = "".join(ch if ch.isalnum() else "_" for ch in self.why.lower()).split("_")
         return f"{'right' if self.correct else 'wrong'}_{self.task}_{'_'.join(w for w in words if w)[:40]}"
+
+    def bound(self, namespace: dict) -> Callable:
+        """The variant as it would run inside a solution: names it does not define itself (other
+        tasks, helpers) resolve in ``namespace`` first, then in the variants file."""
+        function = self.function
+        scope = {**function.__globals__, **namespace}
+        bound = types.FunctionType(function.__code__, scope, function.__name__, function.__defaults__,
+                                   function.__closure__)
+        bound.__kwdefaults__ = function.__kwdefaults__
+        return bound
 
     def source(self) -> str:
         """The function's code without its decorator, as it would stand in a submission."""
