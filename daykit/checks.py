@@ -39,6 +39,8 @@ class NotStarted(Exception):
 
 def describe(value, limit=120):
     """A short description of a value for a message: its type and a clipped repr."""
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=8, threshold=12)
         shown = f"array {text} (shape {value.shape}, dtype {value.dtype})"
