@@ -272,13 +272,14 @@ def _unstarted(traceback, names):
     return found
 
 
-def run_checks(namespace, *checks, quiet=False):
+def run_checks(namespace, *checks, quiet=False, hidden=False):
     """Run checks against the functions named in ``namespace`` (a notebook's globals).
 
     Raises the first failure with the same message as ``pytest``, naming the task: ``NotStarted`` for
     a task that still raises NotImplementedError, ``CheckFailure`` for a wrong answer (without the
     helpers' frames); the student's own exceptions pass through with their traceback. Unless
-    ``quiet``, prints a line when every check passed.
+    ``quiet``, prints a line when every check passed. Failed ``hidden`` checks say only what kind of
+    thing failed, never their input or expected value.
     """
     for check in checks:
         names = task_names(check)
@@ -296,6 +297,8 @@ def run_checks(namespace, *checks, quiet=False):
                 "your code, run that cell, then this one."
             ) from None
         except CheckFailure as failure:
+            if hidden:
+                raise CheckFailure(f"a hidden check of {names[0]} failed: {failure.kind}.") from None
             raise CheckFailure(failure.detail, failure.kind) from None
-    if not quiet:
+    if not (quiet or hidden):
         print(f"{task_names(checks[0])[0]}: {len(checks)} visible check(s) passed.")

@@ -8,8 +8,6 @@ import sys
 import types
 from pathlib import Path
 
-import nbformat
-
 from daykit.render import is_test_cell
 
 
@@ -28,7 +26,9 @@ def load_module(path: Path, name: str) -> types.ModuleType:
     return module
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
+def read_notebook(path: Path):
+    import nbformat  # imported here: it costs seconds, and most targets are .py files
+
     try:
         notebook = nbformat.read(str(path), as_version=4)
         if not isinstance(notebook.get("cells"), list):

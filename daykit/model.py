@@ -19,8 +19,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
-
 from daykit.course import Course, CourseError
 
 BEGIN = "### BEGIN SOLUTION"
@@ -157,6 +155,8 @@ def _task_cell(cell_source: str, metadata: dict, path: Path, index: int) -> Task
 
 
 def parse_solution(path: Path) -> tuple[str, tuple[Cell, ...], tuple[Task, ...]]:
+    import jupytext  # imported here: it pulls in nbformat, which costs seconds
+
     text = path.read_text(encoding="utf-8")
     notebook = jupytext.reads(text, fmt="py:percent")
     cells, tasks = [], []

@@ -10,8 +10,6 @@ import ast
 import functools
 from pathlib import Path
 
-import nbformat
-
 from daykit import checks as check_helpers
 from daykit.model import Day, solution_regions
 
@@ -70,13 +68,17 @@ def _nbgrader(grade_id: str, *, grade=False, solution=False, locked=False, point
     return {"nbgrader": meta}
 
 
-def _code(source: str, cell_id: str, metadata: dict) -> nbformat.NotebookNode:
+def _code(source: str, cell_id: str, metadata: dict):
+    import nbformat
+
     cell = nbformat.v4.new_code_cell(source=source, metadata=metadata)
     cell.id = cell_id
     return cell
 
 
-def _markdown(source: str, cell_id: str) -> nbformat.NotebookNode:
+def _markdown(source: str, cell_id: str):
+    import nbformat
+
     cell = nbformat.v4.new_markdown_cell(source=source)
     cell.id = cell_id
     return cell
@@ -104,12 +106,12 @@ def test_cell_source(day: Day, task: str) -> str:
     if hidden:
         inner = [day.hidden.preamble] if day.hidden.preamble else []
         inner += [check.source for check in hidden]
-        inner.append(f"run_checks(globals(), {', '.join(c.name for c in hidden)}, quiet=True)")
+        inner.append(f"run_checks(globals(), {', '.join(c.name for c in hidden)}, hidden=True)")
         text += "\n### BEGIN HIDDEN TESTS\n" + "\n\n".join(inner) + "\n### END HIDDEN TESTS"
     return text
 
 
-def notebook_cells(day: Day) -> list[nbformat.NotebookNode]:
+def notebook_cells(day: Day) -> list:
     cells, setup_done = [], False
     for number, cell in enumerate(day.cells):
         if not cell.in_notebook:
@@ -139,6 +141,8 @@ def notebook_cells(day: Day) -> list[nbformat.NotebookNode]:
 
 def render_notebook(day: Day) -> str:
     """The nbgrader source notebook: lesson, one solution and one locked test cell per task."""
+    import nbformat  # imported here: it costs seconds, and most commands never render a notebook
+
     notebook = nbformat.v4.new_notebook()
     notebook.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     notebook.cells = notebook_cells(day)

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import cloudpickle
 
-from daykit.checks import CheckFailure, NotStarted
+from daykit.checks import CheckFailure, NotStarted, _unstarted
 from daykit.course import Course
 from daykit.loading import load_module
 from daykit.model import Day
@@ -96,7 +96,11 @@ def run_check(check: Check, functions: dict[str, Callable], source: str) -> tupl
         check.function(*[functions[name] for name in check.tasks])
     except CheckFailure as failure:
         return Status.FAIL, _public_message(check, failure)
-    except (NotImplementedError, NotStarted):
+    except (NotImplementedError, NotStarted) as exc:
+        culprit = exc.args[0] if isinstance(exc, NotStarted) and exc.args and exc.args[0] in check.tasks else None
+        culprit = culprit or _unstarted(exc.__traceback__, list(check.tasks))
+        if culprit != check.task:
+            return Status.FAIL, f"{check.task} is checked with {culprit}, which is not started yet in {source}."
         return Status.NOT_STARTED, f"{check.task} is not started: replace `raise NotImplementedError()` in {source}."
     except TaskTimeout as exc:
         return Status.TIMEOUT, str(exc)
