@@ -1,0 +1,188 @@
+"""``daykit demo``: the instructor's loop end to end on a sample class — build, release, collect, grade, report.
+
+For every day: build the artefacts, release the notebooks with nbgrader, lay out a sample class in
+the course root's ``submitted/`` (the reference, the untouched release, and one known-wrong variant
+per task), autograde it with nbgrader, print a table of students × tasks, and write ``grades.csv``
+with nbgrader's export columns.
+
+The pieces are separable: :func:`lay_out_class` and the reports (:func:`render_table`,
+:func:`write_grades_csv`, :func:`surprises`) take plain scores ``{day: {student: {task: points}}}``
+and do not care who graded; :func:`nbgrader_scores` is the one step that uses nbgrader's autograde.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import time
+from pathlib import Path
+
+from daykit.build import build
+from daykit.course import Course
+from daykit.model import Day, load_day
+from daykit.nbgrader_run import autograde, side_by_side
+from daykit.release import release
+from daykit.sample_class import SampleStudent, one_wrong_per_task, sample_class, write_submissions
+
+Scores = dict[str, dict[str, dict[str, float]]]  # day → student → task → points
+EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                  "raw_score", "late_submission_penalty", "score", "max_score"]
+WORKERS = 2  # days autograded side by side
+
+
+def lay_out_class(course: Course, days: list[str]) -> dict[str, list[SampleStudent]]:
+    """Write the demo class's notebooks into ``submitted/`` of the course root (release first)."""
+    students = {}
+    for day in days:
+        students[day] = one_wrong_per_task(sample_class(course, day))
+        write_submissions(course.root, day, students[day])
+    return students
+
+
+def nbgrader_scores(course: Course, students: dict[str, list[SampleStudent]], workers: int = WORKERS) -> Scores:
+    """Autograde each day's sample students with nbgrader (one call per day, days side by side) and
+    return points per task (nbgrader's test cell ``test_<task>`` scores task ``<task>``)."""
+    days = list(students)
+    calls = [(autograde, (course.root, day, [s.student_id for s in students[day]])) for day in days]
+    graded = side_by_side(calls, workers=workers)
+    return {
+        day: {student: {cell.removeprefix("test_"): points for cell, points in cells.items()}
+              for student, cells in by_student.items()}
+        for day, by_student in zip(days, graded, strict=True)
+    }
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def dependents(day: Day) -> dict[str, set[str]]:
+    """For each task, the tasks that may lose points when it is wrong: those whose checks call it, or
+    whose reference code calls it, directly or through another task. In a notebook every cell runs on
+    the student's own functions, so one wrong task can cost the tasks built on it."""
+    names = {t.name for t in day.tasks}
+    uses: dict[str, set[str]] = {name: set() for name in names}
+    for cell in day.cells:
+        if cell.task:
+            used = {n.id for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Name)}
+            uses[cell.task] |= (used & names) - {cell.task}
+    for name in names:
+        for check in day.checks_for(name) + day.checks_for(name, hidden=True):
+            uses[name] |= set(check.tasks) - {name}
+    found = {name: set() for name in names}
+    for name in names:  # transitive: who reaches `name` through `uses`
+        frontier = [name]
+        while frontier:
+            current = frontier.pop()
+            for other in names:
+                if current in uses[other] and other not in found[name]:
+                    found[name].add(other)
+                    frontier.append(other)
+    return found
+
+
+def expected(student: SampleStudent, day: Day, scores: dict[str, float]) -> bool:
+    """Whether a sample student scored as designed: the reference everything, the stub nothing, a
+    known-wrong variant nothing on its task and everything on the tasks whose checks do not call it,
+    a right variant everything."""
+    full = {t.name: float(t.points) for t in day.tasks}
+    got = {t.name: scores.get(t.name, 0.0) for t in day.tasks}
+    if student.student_id == "stub":
+        return all(v == 0 for v in got.values())
+    if student.student_id.startswith("wrong_"):
+        (task,) = student.replacements
+        affected = dependents(day)[task]
+        return got[task] == 0 and all(got[t] == full[t] for t in full if t != task and t not in affected)
+    return got == full
+
+
+def render_table(day: Day, students: list[SampleStudent], scores: dict[str, dict[str, float]],
+                 width: int = 60) -> str:
+    """One day's results as text: a legend of the tasks, then a row per student with points/max per
+    task, the total, whether the student scored as designed, and the student's description."""
+    tasks = day.tasks
+    lines = [f"{day.slug}: {day.title} (max {_points(day.max_score)})"]
+    lines += [f"  [{n}] {t.name} ({_points(t.points)} pt)" for n, t in enumerate(tasks, 1)]
+    header = ["student"] + [f"[{n}]" for n in range(1, len(tasks) + 1)] + ["total", "as designed", "description"]
+    rows = []
+    for student in students:
+        got = scores.get(student.student_id, {})
+        cells = [f"{_points(got.get(t.name, 0.0))}/{_points(t.points)}" for t in tasks]
+        total = f"{_points(sum(got.get(t.name, 0.0) for t in tasks))}/{_points(sum(t.points for t in tasks))}"
+        description = student.description if len(student.description) <= width else student.description[
+            : width - 1] + "…"
+        rows.append([student.student_id, *cells, total, "yes" if expected(student, day, got) else "NO", description])
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def surprises(course: Course, students: dict[str, list[SampleStudent]], scores: Scores) -> list[str]:
+    """A line for each sample student who did not score as designed (an uncaught variant, say)."""
+    found = []
+    for day, members in students.items():
+        model = load_day(course, day)
+        for student in members:
+            if not expected(student, model, scores[day].get(student.student_id, {})):
+                found.append(f"{day} {student.student_id} ({student.description})")
+    return found
+
+
+def _timestamp(course: Course, day: str, student: str) -> str:
+    """The submission's time as nbgrader exports it (UTC, without the zone)."""
+    path = course.root / "submitted" / student / day / "timestamp.txt"
+    return path.read_text(encoding="utf-8").strip().removesuffix(" UTC") if path.exists() else ""
+
+
+def write_grades_csv(path: Path, course: Course, students: dict[str, list[SampleStudent]], scores: Scores) -> Path:
+    """The grades as ``nbgrader export`` writes them (same columns, same number format): one row per
+    day and sample student, totals only."""
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(EXPORT_COLUMNS)
+        for day, members in students.items():
+            max_score = load_day(course, day).max_score
+            for student in members:
+                raw = sum(scores[day].get(student.student_id, {}).values())
+                writer.writerow([day, "", _timestamp(course, day, student.student_id), student.student_id, "", "",
+                                 "", float(raw), 0.0, float(raw), float(max_score)])
+    return path
+
+
+def run(args) -> int:
+    started = time.perf_counter()
+    course = Course.here()
+    days = course.select(args.days)
+
+    def step(message: str, since: float) -> float:
+        now = time.perf_counter()
+        print(f"{message} ({now - since:.1f} s)", flush=True)
+        return now
+
+    mark = started
+    written = build(course, days)
+    mark = step(f"built {len(days)} day(s), {len(written)} file(s) rewritten", mark)
+    release(course, days)
+    mark = step(f"released {len(days)} day(s) with nbgrader into release/", mark)
+    students = lay_out_class(course, days)
+    count = sum(len(s) for s in students.values())
+    mark = step(f"laid out {count} sample submissions in submitted/", mark)
+    print("autograding with nbgrader...", flush=True)
+    scores = nbgrader_scores(course, students)
+    mark = step(f"autograded {count} submissions", mark)
+    for day in days:
+        print("\n" + render_table(load_day(course, day), students[day], scores[day]))
+    csv_path = write_grades_csv(course.root / "grades.csv", course, students, scores)
+    print(f"\nwrote {course.relative(csv_path)} (nbgrader's export columns)")
+    odd = surprises(course, students, scores)
+    for line in odd:
+        print(f"not as designed: {line}")
+    print(f"demo done in {time.perf_counter() - started:.1f} s.")
+    return 1 if odd else 0
+
+
+def add_command(commands) -> None:
+    command = commands.add_parser("demo", help="build, release, grade a sample class with nbgrader, show the results")
+    command.add_argument("days", nargs="*", metavar="DAY", help="days to include, like 39 or day_39 (default: all)")
+    command.set_defaults(run=run)
