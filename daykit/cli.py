@@ -12,6 +12,13 @@ from daykit.course import CourseError
 COMMANDS = [
     "daykit.build",
     "daykit.content",
+    "daykit.release",
+    "daykit.demo",
+    "daykit.grade",
+    "daykit.practice",
+    "daykit.hints",
+    "daykit.watch",
+    "daykit.student_repo",
 ]
 
 

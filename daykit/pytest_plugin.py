@@ -39,9 +39,11 @@ class Target:
         if callable(value):
             return value
         if self.error:
-            message = f"{self.label} could not be loaded, so {name} is missing: {self.error}"
+            error = self.error.replace(str(self.path), self.label)
+            message = f"{self.label} does not load, so {name} could not be checked. {error}. Fix it and run again."
         else:
-            message = f"{self.label} defines no function {name}."
+            message = (f"{self.label} defines no function {name}: the checks call {name}(...). "
+                       f"Check its name and spelling in {self.label}, and that it is not indented into another block.")
 
         def missing(*args, **kwargs):
             raise TargetError(message)
@@ -106,36 +108,77 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize(names, [values], ids=[Path(target.label).name])
 
 
+def _student_frames(tb, target: Target) -> list[traceback.FrameSummary]:
+    return [f for f in traceback.extract_tb(tb) if Path(f.filename) == target.path or "[cell" in f.filename]
+
+
 def _student_traceback(excinfo: pytest.ExceptionInfo, target: Target) -> str:
     """The exception with only the frames in the target file: where the student should look."""
-    frames = [f for f in traceback.extract_tb(excinfo.tb) if Path(f.filename) == target.path or "[cell" in f.filename]
-    lines = [f"  {f.filename}, line {f.lineno}, in {f.name}\n    {f.line}" for f in frames]
+    lines = []
+    for frame in _student_frames(excinfo.tb, target):
+        where = target.label if Path(frame.filename) == target.path else frame.filename
+        lines.append(f"  {where}, line {frame.lineno}, in {frame.name}\n    {frame.line}")
     return "\n".join([*lines, f"{excinfo.type.__name__}: {excinfo.value}"])
+
+
+def unstarted_task(tb, tasks: tuple[str, ...], target: Target) -> str:
+    """Which of the check's tasks raised NotImplementedError: the innermost task frame in the target."""
+    names = [f.name for f in _student_frames(tb, target) if f.name in tasks]
+    return names[-1] if names else tasks[0]
+
+
+def _outcome(item: pytest.Item, call: pytest.CallInfo, task: str, tasks: tuple[str, ...], target: Target):
+    """The check's status (pass, fail or not started) and the message a student should read."""
+    if call.excinfo is None:
+        return "pass", ""
+    error = call.excinfo.value
+    if isinstance(error, (NotImplementedError, NotStarted)):
+        culprit = unstarted_task(call.excinfo.tb, tasks, target)
+        if culprit == task:
+            return NOT_STARTED, f"{task} is {NOT_STARTED}: replace `raise NotImplementedError()` in {target.label}."
+        return NOT_STARTED, (f"{task} is checked with {culprit}, which is {NOT_STARTED}: write {culprit} "
+                             f"in {target.label} first.")
+    if isinstance(error, CheckFailure):
+        return "fail", error.detail
+    if isinstance(error, TargetError):
+        return "fail", str(error)
+    frames = _student_frames(call.excinfo.tb, target)
+    where = f" at line {frames[-1].lineno} of {target.label}" if frames else ""
+    return "fail", (f"{task} raised {type(error).__name__}{where}: {error}\n"
+                    f"{_student_traceback(call.excinfo, target)}")
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     function = getattr(item, "function", None)
-    if call.when != "call" or call.excinfo is None or function is None:
+    if call.when != "call" or function is None:
         return report
     if not _is_day_check(function, item.path) or not hasattr(item, "callspec"):
         return report
-    task = next(iter(inspect.signature(function).parameters))
-    target = _target(item.config, _day_of(item.path))
-    error = call.excinfo.value
+    tasks = tuple(inspect.signature(function).parameters)
+    task, day = tasks[0], _day_of(item.path)
+    target = _target(item.config, day)
+    status, message = _outcome(item, call, task, tasks, target)
     report.daykit_task = task
     report.daykit_target = target.label
-    if isinstance(error, (NotImplementedError, NotStarted)):
+    if status == NOT_STARTED:
         report.daykit_not_started = True
-        report.longrepr = f"{task} is {NOT_STARTED}: replace `raise NotImplementedError()` in {target.label}."
-    elif isinstance(error, CheckFailure):
-        report.longrepr = error.detail
-    elif isinstance(error, TargetError):
-        report.longrepr = str(error)
+    if message:
+        report.longrepr = message
+    record = item.config.stash.setdefault(_TASKS, {}).setdefault((day, target.label), {})
+    before = record.get(task, ("pass", ""))
+    if STATUS_RANK[status] > STATUS_RANK[before[0]]:
+        record[task] = (status, message)
     else:
-        report.longrepr = f"{task} raised an exception:\n{_student_traceback(call.excinfo, target)}"
+        record.setdefault(task, before)
     return report
+
+
+_TASKS = pytest.StashKey[dict]()
+STATUS_RANK = {"pass": 0, NOT_STARTED: 1, "fail": 2}
+WORDS = {"pass": "passed", NOT_STARTED: NOT_STARTED, "fail": "failed"}
+MARKS = {"pass": ("+", {"green": True}), NOT_STARTED: ("-", {"yellow": True}), "fail": ("x", {"red": True})}
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
@@ -144,13 +187,35 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
     return None
 
 
+def _first_line(message: str, limit: int = 110) -> str:
+    line = message.strip().splitlines()[0] if message.strip() else ""
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    reports = terminalreporter.stats.get(NOT_STARTED_KEY, [])
-    if not reports:
-        return
-    tasks: dict[tuple[str, str], None] = {}
-    for report in reports:
-        tasks[(report.daykit_task, report.daykit_target)] = None
-    terminalreporter.write_sep("-", f"{len(tasks)} task(s) not started")
-    for task, label in tasks:
-        terminalreporter.write_line(f"{task}: write it in {label}, where it says YOUR CODE HERE")
+    """One line per task of each day checked, then the tasks counted by status and the next step."""
+    days = config.stash.get(_TASKS, {})
+    for (day, label), tasks in days.items():
+        target = config.stash.get(_TARGETS, {}).get(day)
+        terminalreporter.write_sep("-", f"{day}: {len(tasks)} task(s) in {label}")
+        if target is not None and target.error:
+            terminalreporter.write_line(f"{label} does not load: {target.error.replace(str(target.path), label)}",
+                                        red=True, bold=True)
+        width = max(len(name) for name in tasks)
+        for name, (status, message) in tasks.items():
+            mark, markup = MARKS[status]
+            own = status == NOT_STARTED and message.startswith(f"{name} is {NOT_STARTED}")
+            detail = f"  {_first_line(message)}" if message and not own and status != "pass" else ""
+            terminalreporter.write_line(f"{mark} {name:<{width}}  {WORDS[status]}{detail}", **markup)
+        counts = {status: sum(s == status for s, _ in tasks.values()) for status in STATUS_RANK}
+        terminalreporter.write_line(
+            f"tasks: {counts['pass']} passed, {counts['fail']} failed, {counts[NOT_STARTED]} {NOT_STARTED}", bold=True
+        )
+        number = day.split("_")[1]
+        failed = [n for n, (s, _) in tasks.items() if s == "fail"]
+        waiting = [n for n, (s, _) in tasks.items() if s == NOT_STARTED]
+        if failed:
+            terminalreporter.write_line(f"Next: fix {failed[0]} in {label} (its message is above); "
+                                        f"stuck? `daykit hint {number} {failed[0]}`.")
+        elif waiting:
+            terminalreporter.write_line(f"Next: write {waiting[0]} in {label}, where it says YOUR CODE HERE.")

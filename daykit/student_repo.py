@@ -1,0 +1,309 @@
+"""``daykit student-repo DIR``: write the student edition, a repository a student clones and uses as is.
+
+It holds its own README and pyproject.toml, the stubs (``exercises/``), the visible checks
+(``tests/``), the hints, the nbgrader release notebooks (``release/``) and the part of the daykit
+package a student runs (the pytest plugin, the check helpers, ``daykit check/watch/hint``). It holds
+no reference solution, no hidden check, no variant, no source notebook and no instructor tooling.
+
+The steps: collect the files (a mapping of relative path to bytes), write them into a fresh folder,
+then audit what was written (``leaks``): the command fails if any line of a reference solution or of a
+hidden check, or any instructor-only path, made it into the edition.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+
+from daykit.course import Course, CourseError
+from daykit.model import solution_regions
+from daykit.practice import practice_day
+from daykit.student_readme import student_readme
+
+# The daykit modules a student runs; everything else in the package is instructor tooling.
+SHIPPED_MODULES = (
+    "__init__", "__main__", "cli", "course", "checks", "loading", "render", "model", "runner",
+    "pytest_plugin", "practice", "screen", "state", "hints", "watch",
+)
+STUDENT_DEPENDENCIES = ("numpy", "sympy", "matplotlib", "pytest", "nbformat", "jupytext")
+TOP_LEVEL = {"README.md", "pyproject.toml", ".gitignore", "daykit", "exercises", "tests", "hints", "release"}
+INSTRUCTOR_PATHS = ("solutions", "hidden", "variants", "source", "tests/kit", "benchmarks", "nbgrader_config.py")
+MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
+GITIGNORE = """\
+.venv/
+__pycache__/
+*.egg-info/
+.pytest_cache/
+.ipynb_checkpoints/
+.daykit/
+"""
+PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "ml-calculus-exercises"
+version = "{version}"
+description = "Exercises on the calculus behind machine learning, checked as you go"
+readme = "README.md"
+requires-python = ">=3.11"
+dependencies = [
+{dependencies}
+]
+
+[project.optional-dependencies]
+notebook = ["jupyterlab>=4"]
+
+[project.scripts]
+daykit = "daykit.cli:main"
+
+[project.entry-points.pytest11]
+daykit = "daykit.pytest_plugin"
+
+[tool.setuptools]
+packages = ["daykit"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+pythonpath = ["."]
+"""
+
+
+# ------------------------------------------------------------------------------------------ collect
+
+
+def release_notebooks(course: Course, days: list[str]) -> dict[str, Path]:
+    """Each day's nbgrader release notebook, released again when missing or older than its source."""
+    stale = [
+        d for d in days
+        if not course.release_notebook(d).exists()
+        or course.release_notebook(d).stat().st_mtime < course.source_notebook(d).stat().st_mtime
+    ]
+    if stale:
+        from daykit.release import release  # nbgrader is loaded only when a release is needed
+
+        release(course, stale)
+    return {d: course.release_notebook(d) for d in days}
+
+
+def student_pyproject(course: Course) -> str:
+    """The edition's pyproject: the instructor's versions of only what a student needs."""
+    project = tomllib.loads((course.root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [d for d in project["dependencies"] if re.split(r"[<>=!~\[ ;]", d)[0] in STUDENT_DEPENDENCIES]
+    return PYPROJECT.format(version=project["version"], dependencies="\n".join(f'    "{d}",' for d in wanted))
+
+
+def student_cli(text: str) -> str:
+    """daykit/cli.py with COMMANDS cut down to the commands whose modules are shipped."""
+    tree = ast.parse(text)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "COMMANDS" for t in node.targets):
+            names = [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
+            kept = [n for n in names if n.split(".")[-1] in SHIPPED_MODULES]
+            lines = text.splitlines(keepends=True)
+            replacement = "COMMANDS = [\n" + "".join(f'    "{n}",\n' for n in kept) + "]\n"
+            return "".join(lines[: node.lineno - 1]) + replacement + "".join(lines[node.end_lineno :])
+    raise CourseError("daykit/cli.py has no COMMANDS list to cut down for the student edition.")
+
+
+def package_files() -> dict[str, bytes]:
+    package = Path(__file__).parent
+    files = {}
+    for name in SHIPPED_MODULES:
+        text = (package / f"{name}.py").read_text(encoding="utf-8")
+        files[f"daykit/{name}.py"] = (student_cli(text) if name == "cli" else text).encode()
+    return files
+
+
+def edition_files(course: Course, days: list[str], notebooks: dict[str, Path]) -> dict[str, bytes]:
+    """Every file of the edition, by its path inside it."""
+    files = {
+        "README.md": student_readme([practice_day(course, d) for d in days]).encode(),
+        "pyproject.toml": student_pyproject(course).encode(),
+        ".gitignore": GITIGNORE.encode(),
+        **package_files(),
+    }
+    for day in days:
+        files[f"exercises/{day}.py"] = course.stub(day).read_bytes()
+        files[f"tests/test_{day}.py"] = course.checks(day).read_bytes()
+        if course.hints(day).exists():
+            files[f"hints/{day}.toml"] = course.hints(day).read_bytes()
+        files[f"release/{day}/{day}.ipynb"] = notebooks[day].read_bytes()
+    return files
+
+
+# -------------------------------------------------------------------------------------------- write
+
+
+def _replaceable(dest: Path) -> bool:
+    """Only an empty folder or an earlier edition may be replaced, never a course or anything else."""
+    if not dest.exists():
+        return True
+    if not dest.is_dir():
+        return False
+    entries = {p.name for p in dest.iterdir()}
+    return not entries or (entries <= TOP_LEVEL | {".git", ".daykit", ".venv"} and "exercises" in entries)
+
+
+def write_edition(files: dict[str, bytes], dest: Path, force: bool = False) -> None:
+    """Write the edition into ``dest`` from scratch (a git history already there is kept)."""
+    if dest.exists() and any(dest.iterdir()):
+        if not force:
+            raise CourseError(f"{dest} is not empty: choose another folder, or add --force to replace an earlier "
+                              "student edition there.")
+        if not _replaceable(dest):
+            raise CourseError(f"{dest} does not look like a student edition; not replacing it. Choose another folder.")
+    dest.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".edition-", dir=dest.parent))
+    try:
+        for relative, content in sorted(files.items()):
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        for old in dest.iterdir():
+            if old.name in (".git", ".venv", ".daykit"):
+                continue
+            shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+        for new in staging.iterdir():
+            os.replace(new, dest / new.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+# -------------------------------------------------------------------------------------------- audit
+
+
+def _meaningful(line: str) -> bool:
+    """A line worth looking for: not blank, not bare punctuation or a lone keyword."""
+    return bool(re.search(r"[A-Za-z0-9]", line)) and line.rstrip(":") not in {
+        "else", "try", "finally", "pass", "break", "continue", "return", "except", "return None", "return 0",
+    }
+
+
+def _lines(text: str) -> set[str]:
+    return {line.strip() for line in text.splitlines() if _meaningful(line.strip())}
+
+
+def solution_lines(course: Course, day: str) -> set[str]:
+    """Lines written in the reference's solution regions."""
+    path = course.solution(day)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    found = set()
+    for begin, end in solution_regions(text, path):
+        found |= _lines("\n".join(lines[begin + 1 : end]))
+    return found
+
+
+def secrets(course: Course, days: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The lines and the names that must not appear in the edition, each with where it comes from.
+
+    Reference solution lines and hidden check lines, less those the edition ships on purpose: lines
+    of the stub and of the visible checks (a visible check may well define ``x = sp.Symbol("x")``).
+    """
+    found, names = {}, {}
+    public = set()
+    for day in days:
+        public |= _lines(course.stub(day).read_text(encoding="utf-8"))
+        public |= _lines(course.checks(day).read_text(encoding="utf-8"))
+    for day in days:
+        for line in solution_lines(course, day) - public:
+            found[line] = f"the reference solution of {day}"
+        hidden = course.hidden_checks(day)
+        if hidden.exists():
+            text = hidden.read_text(encoding="utf-8")
+            for line in _lines(text) - public:
+                found.setdefault(line, f"the hidden checks of {day}")
+            for node in ast.parse(text).body:
+                if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                    names[node.name] = f"the hidden check {node.name} of {day}"
+    return found, names
+
+
+def _texts(path: Path) -> list[str]:
+    """The text of a file, and for a notebook also the source and outputs of each cell."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix != ".ipynb":
+        return [text]
+    cells = json.loads(text).get("cells", [])
+    out = [text]
+    for cell in cells:
+        source = cell.get("source", "")
+        out.append("".join(source) if isinstance(source, list) else source)
+        out.append(json.dumps(cell.get("outputs", [])))
+    return out
+
+
+def leaks(course: Course, days: list[str], edition: Path) -> list[str]:
+    """Every problem with an edition, as lines naming the file: an empty list means it is clean."""
+    problems = []
+    for entry in sorted(p.name for p in edition.iterdir()):
+        if entry not in TOP_LEVEL and entry not in (".git", ".venv", ".daykit"):
+            problems.append(f"{entry}: not part of a student edition")
+    for relative in INSTRUCTOR_PATHS:
+        if (edition / relative).exists():
+            problems.append(f"{relative}: instructor-only, must not be shipped")
+    lines, names = secrets(course, days)
+    for path in sorted(edition.rglob("*")):
+        if not path.is_file() or {".git", ".venv", ".daykit", "__pycache__"} & set(path.parts):
+            continue
+        relative = path.relative_to(edition)
+        texts = _texts(path)
+        seen = set().union(*(_lines(t) for t in texts))
+        for line in sorted(seen & set(lines)):
+            problems.append(f"{relative}: holds a line of {lines[line]}: {line}")
+        for name, where in sorted(names.items()):
+            if any(re.search(rf"\b{re.escape(name)}\b", t) for t in texts):
+                problems.append(f"{relative}: names {where}")
+        if relative.parts[0] != "daykit":
+            for marker in MARKERS:
+                if any(marker in t for t in texts):
+                    problems.append(f"{relative}: holds the marker {marker!r}")
+    return problems
+
+
+# ------------------------------------------------------------------------------------------ command
+
+
+def student_repo(course: Course, dest: Path, days: list[str] | None = None, force: bool = False) -> list[str]:
+    """Write the student edition of the chosen days (default: all) into ``dest``; returns its audit."""
+    if not course.is_instructor:
+        raise CourseError("this is a student edition: a student edition is written from the instructor repository.")
+    dest = dest.resolve()
+    if dest == course.root or course.root.is_relative_to(dest) or dest.is_relative_to(course.root):
+        raise CourseError(f"{dest} is inside the course (or holds it): write the edition to a folder outside "
+                          f"{course.root}.")
+    days = course.select(days)
+    files = edition_files(course, days, release_notebooks(course, days))
+    write_edition(files, dest, force)
+    return leaks(course, days, dest)
+
+
+def run(args) -> int:
+    course = Course.here()
+    dest = Path(args.dir)
+    problems = student_repo(course, dest, args.days, args.force)
+    for line in problems:
+        print(f"leak: {line}")
+    if problems:
+        print(f"The edition in {dest} is NOT safe to publish: remove what is listed above from its sources.")
+        return 1
+    print(f"wrote the student edition to {dest}: no solution, hidden check or instructor file in it.")
+    print(f"Try it: cd {dest} && pip install -e . && pytest tests/")
+    return 0
+
+
+def add_command(commands) -> None:
+    command = commands.add_parser("student-repo", help="write the student edition: stubs, visible checks, hints, "
+                                  "release notebooks; no solutions")
+    command.add_argument("dir", metavar="DIR", help="the folder to write it to (outside the course)")
+    command.add_argument("--days", nargs="*", metavar="DAY", help="days to include (default: all)")
+    command.add_argument("--force", action="store_true", help="replace an earlier student edition in DIR")
+    command.set_defaults(run=run)

@@ -1,0 +1,162 @@
+"""daykit check, hint and watch on a small made-up course (day_98), and check on the real stubs."""
+
+import io
+import json
+
+import pytest
+
+from daykit.cli import main
+from daykit.course import Course, CourseError
+from daykit.hints import reveal
+from daykit.practice import practice_day, run_day
+from daykit.runner import Status
+from daykit.screen import render_check
+from daykit.watch import Watcher, watch
+
+STUB = '''# %% [markdown]
+# # Day 98 — Doubling and squaring
+
+# %% task="double" points=2
+def double(x):
+    """Twice x.
+
+    Example:
+        >>> double(3.0)
+        6.0
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% task="square" points=1
+def square(x):
+    """x times x.
+
+    Example:
+        >>> square(4.0)
+        16.0
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+'''
+DONE = STUB.replace("    # YOUR CODE HERE\n    raise NotImplementedError()", "    return 2 * x", 1).replace(
+    "    # YOUR CODE HERE\n    raise NotImplementedError()", "    return x * x"
+)
+CHECKS = '''
+from daykit.checks import expect_close
+
+
+def test_double(double):
+    expect_close(double(3.0), 6.0, tol=1e-12, call="double(3.0)")
+
+
+def test_square(square):
+    expect_close(square(4.0), 16.0, tol=1e-12, call="square(4.0)")
+'''
+HIDDEN = '''
+def test_double_hidden(double):
+    raise AssertionError("hidden checks must not run in a practice run")
+'''
+HINTS = '[double]\nhints = ["Multiply.", "By two.", "return 2 * x"]\n'
+
+
+@pytest.fixture
+def course(tmp_path):
+    for relative, text in {"exercises/day_98.py": STUB, "tests/test_day_98.py": CHECKS,
+                           "hidden/test_day_98_hidden.py": HIDDEN, "hints/day_98.toml": HINTS}.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    return Course(tmp_path)
+
+
+def save(course, text):
+    course.stub("day_98").write_text(text)
+
+
+def statuses(result):
+    return [r.status for r in result.results]
+
+
+def test_tasks_points_and_title_come_from_the_exercise_file(course):
+    day = practice_day(course, "day_98")
+    assert [(t.name, t.points) for t in day.tasks] == [("double", 2), ("square", 1)]
+    assert day.title == "Day 98 — Doubling and squaring" and day.label == "exercises/day_98.py"
+
+
+def test_stub_is_not_started_and_only_visible_checks_run(course):
+    assert statuses(run_day(course, "day_98")) == [Status.NOT_STARTED] * 2
+    save(course, DONE)
+    assert statuses(run_day(course, "day_98")) == [Status.PASS] * 2
+
+
+def test_a_failure_carries_the_message_and_a_syntax_error_the_line(course):
+    save(course, DONE.replace("2 * x", "2 + x"))
+    result = run_day(course, "day_98")
+    assert statuses(result) == [Status.FAIL, Status.PASS]
+    assert "double(3.0): the result is 5.0" in result.results[0].message
+    save(course, DONE.replace("2 * x", "2 * (x"))
+    result = run_day(course, "day_98")
+    assert statuses(result) == [Status.ERROR] * 2
+    assert result.load_error.startswith("exercises/day_98.py, line") and "SyntaxError" in result.load_error
+
+
+def test_the_table_shows_each_task_progress_and_the_next_step(course):
+    save(course, DONE.replace("x * x", "x + x"))
+    result = run_day(course, "day_98")
+    text = render_check([result], [result], color=False)
+    assert "double" in text and "2/2  pt  passed" in text
+    assert "0/1  pt  failed" in text and "square(4.0): the result is 8.0" in text
+    assert "1/2 tasks (50%)" in text
+    assert "Next: fix square in exercises/day_98.py" in text and "daykit hint 98 square" in text
+
+
+def test_check_command_exit_code_and_progress_memory(course, monkeypatch, capsys):
+    monkeypatch.chdir(course.root)
+    assert main(["check", "98"]) == 1
+    assert "0/2 tasks (0%)" in capsys.readouterr().out
+    save(course, DONE)
+    assert main(["check"]) == 0
+    assert "2/2 tasks (100%), 1/1 days complete" in capsys.readouterr().out
+    progress = json.loads((course.root / ".daykit" / "progress.json").read_text())
+    assert progress["day_98"]["tasks"] == {"double": "pass", "square": "pass"}
+    assert (course.root / ".daykit" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_hints_one_level_at_a_time_all_and_reset(course, monkeypatch, capsys):
+    assert "1 of 3" in reveal(course, "day_98", "double") and "By two." not in reveal(course, "day_98", "square")
+    second = reveal(course, "day_98", "double")
+    assert "2 of 3" in second and "1. Multiply." in second and "2. By two." in second
+    assert "3 of 3" in reveal(course, "day_98", "double", show_all=True)
+    monkeypatch.chdir(course.root)
+    assert main(["hint", "98", "double", "--reset"]) == 0
+    assert main(["hint", "98", "double"]) == 0
+    assert "1 of 3" in capsys.readouterr().out
+    assert main(["hint", "98"]) == 0
+    assert "double  1/3" in capsys.readouterr().out
+    with pytest.raises(CourseError, match="no task 'cube'"):
+        practice_day(course, "day_98").task("cube")
+
+
+def test_watch_reruns_on_save_debounces_and_quits(course):
+    out, typed, naps = io.StringIO(), [[], ["h"], [], ["q"]], []
+    watcher = Watcher(course, ["day_98"], out=out, color=False, sleep=naps.append,
+                      keys=lambda: typed.pop(0) if typed else [])
+    watcher.start()
+    assert "not started" in out.getvalue() and "Watching exercises/day_98.py" in out.getvalue()
+    assert watcher.step() is False  # nothing changed
+    save(course, DONE)
+    assert watcher.step() is True  # the key "h" and the save
+    screen = out.getvalue().rsplit("Day 98", 1)[1]
+    assert "2/2 tasks" in screen and "passed" in screen and naps  # debounced with a sleep
+    assert watcher.step() is False
+    watcher.step()
+    assert watcher.quit
+    finished = watch(course, ["day_98"], iterations=2, out=io.StringIO(), color=False, sleep=lambda s: None,
+                     keys=lambda: [])
+    assert finished.results["day_98"].done
+
+
+def test_check_on_the_real_stubs_reports_not_started():
+    course = Course.here()
+    result = run_day(course, "day_39")
+    assert statuses(result) == [Status.NOT_STARTED] * len(result.results)

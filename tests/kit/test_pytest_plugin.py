@@ -1,0 +1,145 @@
+"""The pytest plugin, as a student meets it: one line per task, not started apart from failed, and
+messages that teach instead of tracebacks through the kit. Run on a small made-up day, day_98."""
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+CHECKS = '''
+from daykit.checks import expect_close
+
+
+def test_double(double):
+    expect_close(double(3.0), 6.0, tol=1e-12, call="double(3.0)", what="the result")
+
+
+def test_double_negative(double):
+    expect_close(double(-1.5), -3.0, tol=1e-12, call="double(-1.5)", what="the result")
+
+
+def test_square(square):
+    expect_close(square(4.0), 16.0, tol=1e-12, call="square(4.0)", what="the result")
+
+
+def test_square_of_double(square, double):
+    expect_close(square(double(1.0)), 4.0, tol=1e-12, call="square(double(1.0))")
+'''
+
+STUB = '''# %% [markdown]
+# # Day 98 — Doubling and squaring
+
+# %% task="double" points=2
+def double(x):
+    """Twice x.
+
+    Example:
+        >>> double(3.0)
+        6.0
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% task="square" points=1
+def square(x):
+    """x times x.
+
+    Example:
+        >>> square(4.0)
+        16.0
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+'''
+
+TODO = "    # YOUR CODE HERE\n    raise NotImplementedError()"
+REFERENCE = STUB.replace(TODO, "    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", 1).replace(
+    TODO, "    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"
+)
+
+
+@pytest.fixture
+def course(pytester):
+    pytester.makefile(".toml", pyproject='[tool.pytest.ini_options]\npythonpath = ["."]\n')
+    pytester.mkdir("tests")
+    pytester.path.joinpath("tests", "test_day_98.py").write_text(CHECKS)
+    for folder, text in (("exercises", STUB), ("solutions", REFERENCE)):
+        pytester.mkdir(folder)
+        pytester.path.joinpath(folder, "day_98.py").write_text(text)
+    return pytester
+
+
+def write_exercise(course, text):
+    course.path.joinpath("exercises", "day_98.py").write_text(text)
+
+
+def test_stub_reports_every_task_not_started(course):
+    result = course.runpytest("tests/test_day_98.py")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines([
+        "*day_98: 2 task(s) in exercises/day_98.py*",
+        "* double  *not started",
+        "* square  *not started",
+        "tasks: 0 passed, 0 failed, 2 not started",
+        "Next: write double in exercises/day_98.py*",
+        "*4 not started*",
+    ])
+    assert "failed" not in result.stdout.lines[-1]
+
+
+def test_reference_passes(course):
+    result = course.runpytest("tests/test_day_98.py", "--target", "solutions")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["* double  *passed", "* square  *passed", "tasks: 2 passed, 0 failed, 0 not started",
+                                 "*4 passed*"])
+
+
+def test_a_task_checked_with_an_unstarted_one_names_it(course):
+    write_exercise(course, STUB.replace("    # YOUR CODE HERE\n    raise NotImplementedError()", "    return x * x", 2)
+                   .replace("    return x * x", "    # YOUR CODE HERE\n    raise NotImplementedError()", 1))
+    result = course.runpytest("tests/test_day_98.py")
+    result.stdout.fnmatch_lines(["* square  *not started  square is checked with double, which is not started*",
+                                 "tasks: 0 passed, 0 failed, 2 not started"])
+
+
+def test_wrong_answer_shows_the_teaching_message_not_the_kit(course):
+    write_exercise(course, REFERENCE.replace("return x * x", "return x + x"))
+    result = course.runpytest("tests/test_day_98.py")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines([
+        "square(4.0): the result is 8.0 (float); expected about 16.0 (float), within 1e-12.*",
+        "* double  *passed",
+        "* square  *failed  square(4.0): the result is 8.0*",
+        "tasks: 1 passed, 1 failed, 0 not started",
+        "Next: fix square in exercises/day_98.py*daykit hint 98 square*",
+    ])
+    output = result.stdout.str()
+    assert "daykit/checks.py" not in output and "Traceback" not in output and "def expect_close" not in output
+
+
+def test_an_exception_in_the_student_code_shows_only_their_lines(course):
+    write_exercise(course, REFERENCE.replace("return 2 * x", "return 2 * x / 0"))
+    result = course.runpytest("tests/test_day_98.py")
+    result.stdout.fnmatch_lines([
+        "double raised ZeroDivisionError at line * of exercises/day_98.py: float division by zero",
+        "  exercises/day_98.py, line *, in double",
+    ])
+    assert "daykit/" not in result.stdout.str()
+
+
+def test_syntax_error_names_the_file_and_line(course):
+    write_exercise(course, REFERENCE.replace("return 2 * x", "return 2 * (x"))
+    result = course.runpytest("tests/test_day_98.py")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines([
+        "exercises/day_98.py does not load: exercises/day_98.py, line 1*: SyntaxError: *",
+        "tasks: 0 passed, 2 failed, 0 not started",
+    ])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_missing_function_is_named(course):
+    write_exercise(course, REFERENCE.replace("def square(x)", "def sqaure(x)"))
+    result = course.runpytest("tests/test_day_98.py")
+    result.stdout.fnmatch_lines(["exercises/day_98.py defines no function square: the checks call square(...)*"])
+    assert "daykit/" not in result.stdout.str()
