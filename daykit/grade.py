@@ -141,7 +141,7 @@ def grade_submission(day: Day, checks: list[Check], submission: Submission, limi
     if error:
         results = _all_tasks(day, Status.ERROR, error)
     else:
-        session = Session(chunks, label, limits)
+        session = Session(chunks, label, limits, as_main=submission.path.suffix == ".ipynb")  # as in a kernel
         try:
             if session.fatal is not None:
                 functions = {t.name: session.proxy(t.name) for t in day.tasks}
@@ -172,38 +172,45 @@ def document(day: Day, submission: Submission, results: list[TaskResult], **extr
 # ----------------------------------------------------------------------------------------- pool
 
 
-def _grading_process(connection, day: Day, checks: list[Check], limits: Limits) -> None:
+def _grading_process(connection, plans: dict[str, tuple[Day, list[Check]]], limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
     zygote()  # start the workers' fork server while the first job is on its way
     while True:
-        submission = connection.recv()
-        if submission is None:
+        job = connection.recv()
+        if job is None:
             return
+        slug, submission = job
+        day, checks = plans[slug]
         connection.send(grade_submission(day, checks, submission, limits))
+
+
+Job = tuple[str, Submission]  # (day, submission)
 
 
 @dataclass
 class _Slot:
     process: multiprocessing.Process
     connection: multiprocessing.connection.Connection
-    job: Submission | None = None
+    job: Job | None = None
     deadline: float = 0.0
 
 
 class Pool:
-    """Grading processes forked from this one (which has loaded the day and its checks)."""
+    """Grading processes forked from this one, which has loaded the days and their checks."""
 
-    def __init__(self, day: Day, checks: list[Check], limits: Limits, size: int) -> None:
-        self.day, self.checks, self.limits, self.size = day, checks, limits, size
+    def __init__(self, plans: dict[str, tuple[Day, list[Check]]], limits: Limits, size: int) -> None:
+        self.plans, self.limits, self.size = plans, limits, size
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
-        self.job_seconds = limits.load_seconds * 2 + len(day.tasks) * (limits.task_seconds * 2 + 10) + 30
+
+    def job_seconds(self, slug: str) -> float:
+        """How long one submission may take in all: each task's limit twice, with room to spare."""
+        tasks = len(self.plans[slug][0].tasks)
+        return self.limits.load_seconds * 2 + tasks * (self.limits.task_seconds * 2 + 10) + 30
 
     def _start(self) -> _Slot:
         mine, theirs = self.context.Pipe()
-        process = self.context.Process(
-            target=_grading_process, args=(theirs, self.day, self.checks, self.limits), daemon=True
-        )
+        process = self.context.Process(target=_grading_process, args=(theirs, self.plans, self.limits), daemon=True)
         process.start()
         theirs.close()
         return _Slot(process, mine)
@@ -211,18 +218,20 @@ class Pool:
     def _failed(self, slot: _Slot, message: str) -> dict:
         slot.process.kill()
         slot.process.join()
-        return document(self.day, slot.job, _all_tasks(self.day, Status.ERROR, message))
+        slug, submission = slot.job
+        day = self.plans[slug][0]
+        return document(day, submission, _all_tasks(day, Status.ERROR, message))
 
-    def run(self, submissions: list[Submission]):
-        """Grade every submission, yielding each results document as it finishes."""
-        pending = deque(submissions)
+    def run(self, jobs: list[Job]):
+        """Grade every job, yielding each results document as it finishes."""
+        pending = deque(jobs)
         self.slots = [self._start() for _ in range(min(self.size, len(pending)))]
         try:
             while pending or any(s.job for s in self.slots):
                 for slot in self.slots:
                     if slot.job is None and pending:
                         slot.job = pending.popleft()
-                        slot.deadline = time.monotonic() + self.job_seconds
+                        slot.deadline = time.monotonic() + self.job_seconds(slot.job[0])
                         slot.connection.send(slot.job)
                 busy = [s for s in self.slots if s.job]
                 timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic())
@@ -241,7 +250,8 @@ class Pool:
                     elif slot.process.sentinel in ready:
                         result = self._failed(slot, "the grading process failed; grade it again")
                     elif time.monotonic() > slot.deadline:
-                        result = self._failed(slot, f"grading took longer than {self.job_seconds:g} s")
+                        limit = self.job_seconds(slot.job[0])
+                        result = self._failed(slot, f"grading took longer than {limit:g} s")
                     if result is None:
                         continue
                     slot.job = None
@@ -288,6 +298,8 @@ def cached_result(path: Path, submission: Submission, digest: str, checks_finger
 
 @dataclass
 class ClassRun:
+    """One day's class: where its results go, and which of them are still current."""
+
     course: Course
     day: Day
     limits: Limits = Limits()
@@ -301,38 +313,61 @@ class ClassRun:
 
     def grade(self, submissions: list[Submission], progress=None) -> list[dict]:
         """Results for every submission, in the order given; graded only where not already current."""
-        checks = load_checks(self.course, self.day.slug)
-        folder = self.folder / "submissions"
-        checks_fingerprint = fingerprint(self.course, self.day, self.limits)
+        return grade_together([(self, submissions)], self.jobs, progress)[0]
+
+    def plan(self, submissions: list[Submission]) -> tuple[dict[str, dict], list[Submission]]:
+        """The current results there are, by student, and the submissions still to grade."""
         students = [s.student for s in submissions]
         duplicates = {s for s in students if students.count(s) > 1}
         if duplicates:
-            raise CourseError(f"more than one submission for {', '.join(sorted(duplicates))}.")
-        results: dict[str, dict] = {}
-        todo = []
+            raise CourseError(f"{self.day.slug}: more than one submission for {', '.join(sorted(duplicates))}.")
+        self.checks = load_checks(self.course, self.day.slug)
+        self.fingerprint = fingerprint(self.course, self.day, self.limits)
+        self.digests = {s.student: file_hash(s.path) for s in submissions}
+        done, todo = {}, []
         for submission in submissions:
-            digest = file_hash(submission.path)
-            cached = None if self.force else cached_result(
-                folder / f"{submission.student}.json", submission, digest, checks_fingerprint
+            path = self.folder / "submissions" / f"{submission.student}.json"
+            current = None if self.force else cached_result(
+                path, submission, self.digests[submission.student], self.fingerprint
             )
-            if cached is not None:
-                results[submission.student] = cached
+            if current is None:
+                todo.append(submission)
             else:
-                todo.append((submission, digest))
-        if progress:
-            progress(len(results), len(submissions))
-        if todo:
-            warm_up(self.course, self.day, checks)
-        digests = {s.student: d for s, d in todo}
-        size = self.jobs or os.cpu_count() or 1
-        for doc in Pool(self.day, checks, self.limits, size).run([s for s, _ in todo]):
-            doc["sha256"] = digests[doc["student"]]
-            doc["fingerprint"] = checks_fingerprint
-            write_atomically(folder / f"{doc['student']}.json", json.dumps(doc, indent=1) + "\n")
-            results[doc["student"]] = doc
+                done[submission.student] = current
+        return done, todo
+
+    def record(self, doc: dict) -> dict:
+        """Store a finished result atomically, stamped with what it depends on."""
+        doc["sha256"] = self.digests[doc["student"]]
+        doc["fingerprint"] = self.fingerprint
+        write_atomically(self.folder / "submissions" / f"{doc['student']}.json", json.dumps(doc, indent=1) + "\n")
+        return doc
+
+
+def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int = 0, progress=None) -> list[list[dict]]:
+    """Grade several days' classes with one pool of grading processes; results per batch, in order."""
+    limits = {run.limits for run, _ in batches}
+    if len(limits) > 1:
+        raise ValueError("the classes graded together must share their limits")
+    plans, todo, results, total = {}, [], {}, 0
+    for run, submissions in batches:
+        done, pending = run.plan(submissions)
+        plans[run.day.slug] = (run.day, run.checks)
+        results.update({(run.day.slug, student): doc for student, doc in done.items()})
+        todo += [(run.day.slug, s) for s in pending]
+        total += len(submissions)
+        if pending:
+            warm_up(run.course, run.day, run.checks)
+    if progress:
+        progress(len(results), total)
+    runs = {run.day.slug: run for run, _ in batches}
+    if todo:
+        size = jobs or os.cpu_count() or 1
+        for doc in Pool(plans, limits.pop(), size).run(todo):
+            results[(doc["day"], doc["student"])] = runs[doc["day"]].record(doc)
             if progress:
-                progress(len(results), len(submissions))
-        return [results[s.student] for s in submissions]
+                progress(len(results), total)
+    return [[results[(run.day.slug, s.student)] for s in submissions] for run, submissions in batches]
 
 
 def warm_up(course: Course, day: Day, checks: list[Check]) -> None:

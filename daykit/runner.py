@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 import cloudpickle
 
@@ -74,13 +75,25 @@ def load_checks(course: Course, day: str) -> list[Check]:
         if not path.exists():
             continue
         module = load_module(path, f"daykit_checks_{day}{'_hidden' if hidden else ''}")
-        # A function of the check file passed to a task travels by value: workers cannot import the checks.
-        cloudpickle.register_pickle_by_value(module)
         for name, function in vars(module).items():
             if name.startswith("test_") and callable(function) and function.__module__ == module.__name__:
                 tasks = tuple(inspect.signature(function).parameters)
                 found.append(Check(name, tasks, function, hidden))
+    _send_checks_by_value(course)
     return found
+
+
+def _send_checks_by_value(course: Course) -> None:
+    """Functions of the check files (or of what they import from the course, like ``tests.test_day_43``)
+    that a check passes to a task travel by value: the worker cannot import the course's files."""
+    folders = [(course.root / name).resolve() for name in ("tests", "hidden")]
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if path and any(Path(path).resolve().is_relative_to(folder) for folder in folders):
+            try:
+                cloudpickle.register_pickle_by_value(module)
+            except ValueError:  # already registered
+                pass
 
 
 def _public_message(check: Check, failure: CheckFailure) -> str:

@@ -101,8 +101,8 @@ class Worker:
 class Session:
     """A submission's code in a worker, called task by task through proxies."""
 
-    def __init__(self, chunks: list[tuple[str, str]], label: str, limits: Limits) -> None:
-        self.chunks, self.label, self.limits = chunks, label, limits
+    def __init__(self, chunks: list[tuple[str, str]], label: str, limits: Limits, as_main: bool = False) -> None:
+        self.chunks, self.label, self.limits, self.as_main = chunks, label, limits, as_main
         self.worker: Worker | None = None
         self.deadline = 0.0
         self.defined: list[str] = []
@@ -115,7 +115,7 @@ class Session:
         self.worker = Worker(self.limits)
         deadline = time.monotonic() + self.limits.load_seconds
         try:
-            reply = self.worker.request(("load", self.chunks), deadline)
+            reply = self.worker.request(("load", self.chunks, self.as_main), deadline)
         except TaskTimeout:
             self.fatal = TaskTimeout(
                 f"loading {self.label} took longer than {self.limits.load_seconds:g} s "
@@ -155,6 +155,8 @@ class Session:
             raise NotStarted(name)
         if "raised" in reply:
             raise student_exception(reply.get("kind"))(f"{name} raised {str(reply['raised'])[:500]}")
+        if "internal" in reply:
+            raise StudentError(f"{name} could not be called: {str(reply['internal'])[:500]}")
         if "unsendable" in reply:
             raise StudentError(
                 f"{name} returned {str(reply['unsendable'])[:200]}, which is not plain data: return numbers, "

@@ -23,6 +23,7 @@ import socket
 import struct
 import sys
 import time
+import types
 from dataclasses import dataclass
 
 from daykit import sandbox
@@ -170,15 +171,31 @@ def _confine(limits: Limits, scratch: str, keep_fd: int) -> list[str]:
     return applied
 
 
+def _module_namespace(name: str) -> dict:
+    """A fresh module registered under ``name``, as a notebook kernel (``__main__``) or an import
+    would give it, so that code which looks its module up (dataclasses, pickle) finds it."""
+    module = types.ModuleType(name)
+    module.__dict__["__builtins__"] = builtins
+    sys.modules[name] = module
+    return module.__dict__
+
+
 def _serve(sock: socket.socket, isolation: list[str]) -> None:
-    namespace: dict = {"__name__": "submission", "__builtins__": builtins}
+    namespace: dict = {}
     labels: set[str] = set()
     while True:
-        request = pickle.loads(recv_frame(sock, None, limit=1 << 30))
+        frame = recv_frame(sock, None, limit=1 << 30)
+        try:
+            request = pickle.loads(frame)
+        except Exception as exc:  # noqa: BLE001 - the grader sent something this process cannot rebuild
+            send_frame(sock, dumps({"internal": f"the call's arguments could not be rebuilt here: {exc!r}"[:500]}))
+            continue
         kind = request[0]
         if kind == "load":
+            _, chunks, as_main = request
+            namespace = _module_namespace("__main__" if as_main else "submission")
             errors = []
-            for label, source in request[1]:
+            for label, source in chunks:
                 labels.add(label)
                 try:
                     exec(compile(source, label, "exec"), namespace)
