@@ -2,32 +2,29 @@
 
 For every day: build the artefacts, release the notebooks with nbgrader, lay out a sample class in
 the course root's ``submitted/`` (the reference, the untouched release, and one known-wrong variant
-per task), autograde it with nbgrader, print a table of students × tasks, and write ``grades.csv``
-with nbgrader's export columns.
+per task), grade it with ``daykit grade`` (in parallel, isolated; a second run reuses every result
+still current), print a table of students × tasks per day, and write ``grades.csv`` with nbgrader's
+export columns beside the per-day reports in ``results/``.
 
-The pieces are separable: :func:`lay_out_class` and the reports (:func:`render_table`,
-:func:`write_grades_csv`, :func:`surprises`) take plain scores ``{day: {student: {task: points}}}``
-and do not care who graded; :func:`nbgrader_scores` is the one step that uses nbgrader's autograde.
+The table's "as designed" column says whether each sample student scored as its variant implies:
+a known-wrong task scores nothing, and so may the tasks whose checks or code call it.
 """
 
 from __future__ import annotations
 
 import ast
-import csv
 import time
-from pathlib import Path
 
-from daykit.build import build
+from daykit.agreement import points_by_task
+from daykit.build import build, write_atomically
 from daykit.course import Course
+from daykit.grade import ClassRun, Submission, grade_together, progress_bar, timestamps
 from daykit.model import Day, load_day
-from daykit.nbgrader_run import autograde, side_by_side
 from daykit.release import release
+from daykit.reports import grades_csv, write_reports
 from daykit.sample_class import SampleStudent, one_wrong_per_task, sample_class, write_submissions
 
 Scores = dict[str, dict[str, dict[str, float]]]  # day → student → task → points
-EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
-                  "raw_score", "late_submission_penalty", "score", "max_score"]
-WORKERS = 2  # days autograded side by side
 
 
 def lay_out_class(course: Course, days: list[str]) -> dict[str, list[SampleStudent]]:
@@ -37,19 +34,6 @@ def lay_out_class(course: Course, days: list[str]) -> dict[str, list[SampleStude
         students[day] = one_wrong_per_task(sample_class(course, day))
         write_submissions(course.root, day, students[day])
     return students
-
-
-def nbgrader_scores(course: Course, students: dict[str, list[SampleStudent]], workers: int = WORKERS) -> Scores:
-    """Autograde each day's sample students with nbgrader (one call per day, days side by side) and
-    return points per task (nbgrader's test cell ``test_<task>`` scores task ``<task>``)."""
-    days = list(students)
-    calls = [(autograde, (course.root, day, [s.student_id for s in students[day]])) for day in days]
-    graded = side_by_side(calls, workers=workers)
-    return {
-        day: {student: {cell.removeprefix("test_"): points for cell, points in cells.items()}
-              for student, cells in by_student.items()}
-        for day, by_student in zip(days, graded, strict=True)
-    }
 
 
 def _points(value: float) -> str:
@@ -129,27 +113,6 @@ def surprises(course: Course, students: dict[str, list[SampleStudent]], scores: 
     return found
 
 
-def _timestamp(course: Course, day: str, student: str) -> str:
-    """The submission's time as nbgrader exports it (UTC, without the zone)."""
-    path = course.root / "submitted" / student / day / "timestamp.txt"
-    return path.read_text(encoding="utf-8").strip().removesuffix(" UTC") if path.exists() else ""
-
-
-def write_grades_csv(path: Path, course: Course, students: dict[str, list[SampleStudent]], scores: Scores) -> Path:
-    """The grades as ``nbgrader export`` writes them (same columns, same number format): one row per
-    day and sample student, totals only."""
-    with open(path, "w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(EXPORT_COLUMNS)
-        for day, members in students.items():
-            max_score = load_day(course, day).max_score
-            for student in members:
-                raw = sum(scores[day].get(student.student_id, {}).values())
-                writer.writerow([day, "", _timestamp(course, day, student.student_id), student.student_id, "", "",
-                                 "", float(raw), 0.0, float(raw), float(max_score)])
-    return path
-
-
 def run(args) -> int:
     started = time.perf_counter()
     course = Course.here()
@@ -168,21 +131,36 @@ def run(args) -> int:
     students = lay_out_class(course, days)
     count = sum(len(s) for s in students.values())
     mark = step(f"laid out {count} sample submissions in submitted/", mark)
-    print("autograding with nbgrader...", flush=True)
-    scores = nbgrader_scores(course, students)
-    mark = step(f"autograded {count} submissions", mark)
+    models = {day: load_day(course, day) for day in days}
+    batches = []
     for day in days:
-        print("\n" + render_table(load_day(course, day), students[day], scores[day]))
-    csv_path = write_grades_csv(course.root / "grades.csv", course, students, scores)
-    print(f"\nwrote {course.relative(csv_path)} (nbgrader's export columns)")
+        folder = course.root / "submitted"
+        files = [Submission(s.student_id, folder / s.student_id / day / f"{day}.ipynb") for s in students[day]]
+        batches.append((ClassRun(course, models[day]), files))
+    graded = grade_together(batches, progress=progress_bar())
+    mark = step(f"graded {count} submissions with daykit grade", mark)
+    scores, entries, stamps = {}, [], {}
+    for (run_, submissions), docs in zip(batches, graded, strict=True):
+        day = run_.day.slug
+        stamps.update(timestamps(day, submissions))
+        write_reports(run_.day, docs, run_.folder, stamps)
+        scores[day] = points_by_task(docs)
+        entries += [(run_.day, doc) for doc in docs]
+        print("\n" + render_table(run_.day, students[day], scores[day]))
+    csv_path = course.root / "grades.csv"
+    write_atomically(csv_path, grades_csv(entries, stamps))
+    print(f"\nwrote {course.relative(csv_path)} (nbgrader's export columns); per day: results/<day>/ holds each "
+          "student's JSON, grades.csv, summary.json, histogram.png and feedback/<student>.md")
     odd = surprises(course, students, scores)
     for line in odd:
         print(f"not as designed: {line}")
-    print(f"demo done in {time.perf_counter() - started:.1f} s.")
+    print(f"demo done in {time.perf_counter() - started:.1f} s. Run it again: results still current are reused.")
     return 1 if odd else 0
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("demo", help="build, release, grade a sample class with nbgrader, show the results")
+    command = commands.add_parser(
+        "demo", help="build, release, grade a sample class with daykit grade, show the results"
+    )
     command.add_argument("days", nargs="*", metavar="DAY", help="days to include, like 39 or day_39 (default: all)")
     command.set_defaults(run=run)

@@ -410,13 +410,15 @@ def progress_bar(stream=sys.stderr):
 # ------------------------------------------------------------------------------------- the command
 
 
-def timestamps(submissions: list[Submission]) -> dict[str, str]:
-    """nbgrader's timestamp.txt beside each submission, where there is one."""
+def timestamps(day: str, submissions: list[Submission]) -> dict[tuple[str, str], str]:
+    """nbgrader's timestamp.txt beside each submission, where there is one, as ``nbgrader export``
+    shows it (without the zone)."""
     found = {}
     for submission in submissions:
         stamp = submission.path.parent / "timestamp.txt"
         if stamp.is_file():
-            found[submission.student] = stamp.read_text(encoding="utf-8", errors="replace").strip()[:64]
+            text = stamp.read_text(encoding="utf-8", errors="replace").strip()[:64]
+            found[(day, submission.student)] = text.removesuffix(" UTC")
     return found
 
 
@@ -442,7 +444,7 @@ def run(args) -> int:
     run = ClassRun(course, day, limits, args.jobs, args.force, Path(args.results) if args.results else None)
     docs = run.grade(submissions, progress_bar())
     folder = run.folder
-    write_reports(day, docs, folder, timestamps(submissions))
+    write_reports(day, docs, folder, timestamps(slug, submissions))
     if args.json:
         print(json.dumps({"day": slug, "submissions": [public_view(d) for d in docs]}, indent=1))
         return 0

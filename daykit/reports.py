@@ -83,14 +83,14 @@ def summary_text(data: dict) -> str:
     return "\n".join(lines)
 
 
-def grades_csv(day: Day, docs: list[dict], timestamps: dict[str, str] | None = None) -> str:
-    """One row per student, with nbgrader's export columns."""
+def grades_csv(entries: list[tuple[Day, dict]], timestamps: dict[tuple[str, str], str] | None = None) -> str:
+    """One row per day and student, with ``nbgrader export``'s columns and number format."""
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for doc in docs:
+    for day, doc in entries:
         writer.writerow({
-            "assignment": day.slug, "duedate": "", "timestamp": (timestamps or {}).get(doc["student"], ""),
+            "assignment": day.slug, "duedate": "", "timestamp": (timestamps or {}).get((day.slug, doc["student"]), ""),
             "student_id": doc["student"], "last_name": "", "first_name": "", "email": "",
             "raw_score": float(doc["score"]), "late_submission_penalty": 0.0, "score": float(doc["score"]),
             "max_score": float(doc["max_score"]),
@@ -125,6 +125,7 @@ def histogram(day: Day, docs: list[dict], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     scores = [d["score"] for d in docs]
     fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -134,13 +135,17 @@ def histogram(day: Day, docs: list[dict], path: Path) -> None:
     ax.set_ylabel("students")
     ax.set_title(f"{day.slug}: {len(scores)} submission(s)")
     ax.set_xlim(-0.5, day.max_score + 0.5)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
-def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: dict[str, str] | None = None) -> dict:
+Stamps = dict[tuple[str, str], str]  # (day, student) → submission time
+
+
+def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: Stamps | None = None) -> dict:
     """grades.csv, summary.json, histogram.png and feedback/<student>.md in ``folder``; returns the paths."""
     data = summary(day, docs)
     paths = {
@@ -149,7 +154,7 @@ def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: dict[str
         "histogram": folder / "histogram.png",
         "feedback": folder / "feedback",
     }
-    write_atomically(paths["grades"], grades_csv(day, docs, timestamps))
+    write_atomically(paths["grades"], grades_csv([(day, doc) for doc in docs], timestamps))
     write_atomically(paths["summary"], json.dumps(data, indent=1) + "\n")
     histogram(day, docs, paths["histogram"])
     for doc in docs:
