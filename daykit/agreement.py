@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from daykit.course import Course
-from daykit.grade import ClassRun, Submission, grade_together
-from daykit.model import load_day
+from daykit.grade import ClassRun, Submission, grade_together, graded_day
 from daykit.nbgrader_run import autograde, side_by_side
 from daykit.worker import Limits
 
@@ -39,7 +38,7 @@ def daykit_points(course: Course, course_dir: Path, students: dict[str, list[str
     """Grade the same ``submitted/<student>/<day>/<day>.ipynb`` files with the kit's grader (forced)."""
     batches = []
     for day, names in students.items():
-        run = ClassRun(course, load_day(course, day), limits or Limits(), jobs, force=True, results=results / day)
+        run = ClassRun(course, graded_day(course, day)[0], limits or Limits(), jobs, force=True, results=results / day)
         batches.append((run, [Submission(s, Path(course_dir) / "submitted" / s / day / f"{day}.ipynb") for s in names]))
     graded = grade_together(batches, jobs)
     return {day: points_by_task(docs) for day, docs in zip(students, graded, strict=True)}

@@ -25,9 +25,9 @@ from pathlib import Path
 from daykit import __version__
 from daykit.build import write_atomically
 from daykit.course import Course, CourseError
-from daykit.loading import LoadError, load_target, read_notebook, strip_magics
-from daykit.model import Day, load_day
-from daykit.render import grade_id, graded_code, is_test_cell
+from daykit.loading import LoadError, load_target, notebook_cells, strip_magics
+from daykit.model import Day, Task
+from daykit.render import grade_id, graded_code, is_test_cell, nbgrader_meta
 from daykit.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
 from daykit.session import Session, zygote
 from daykit.worker import Limits
@@ -74,8 +74,8 @@ def notebook_chunks(path: Path, locked: dict[str, str | None]) -> list[tuple[str
     checks and metadata are never trusted, and can only cost the student, never earn a point.
     """
     chunks = []
-    for index, cell in enumerate(read_notebook(path).cells):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+    for index, cell in enumerate(notebook_cells(path)):
+        if cell["cell_type"] != "code":
             continue
         cell_id = grade_id(cell)
         if cell_id in locked:
@@ -83,13 +83,13 @@ def notebook_chunks(path: Path, locked: dict[str, str | None]) -> list[tuple[str
         elif is_test_cell(cell):
             source = None
         else:
-            source = cell.get("source", "")
+            source = cell["source"]
         if source is not None:
             chunks.append((f"{path.name} [cell {index + 1}]", strip_magics(source)))
     return chunks
 
 
-def read_chunks(path: Path, day: Day) -> tuple[list[tuple[str, str]], str | None]:
+def read_chunks(path: Path, locked: dict[str, str | None]) -> tuple[list[tuple[str, str]], str | None]:
     """The code a submission runs, as (label, source) pairs, or the reason it cannot be read."""
     if not path.is_file():
         return [], f"{path} does not exist."
@@ -97,7 +97,7 @@ def read_chunks(path: Path, day: Day) -> tuple[list[tuple[str, str]], str | None
         return [], f"{path} is larger than {MAX_SUBMISSION_BYTES // 2**20} MiB."
     if path.suffix == ".ipynb":
         try:
-            return notebook_chunks(path, graded_code(day)), None
+            return notebook_chunks(path, locked), None
         except LoadError as exc:
             return [], str(exc)
     if path.suffix == ".py":
@@ -132,10 +132,40 @@ def _all_tasks(day: Day, status: Status, message: str) -> list[TaskResult]:
     return [TaskResult(t.name, status, 0, t.points, message) for t in day.tasks]
 
 
-def grade_submission(day: Day, checks: list[Check], submission: Submission, limits: Limits) -> dict:
+@dataclass(frozen=True)
+class Plan:
+    """What grading a day's submissions takes: its tasks, its checks, and its locked cells' code."""
+
+    day: Day
+    checks: list[Check]
+    locked: dict[str, str | None]
+
+
+def graded_day(course: Course, slug: str) -> tuple[Day, dict[str, str | None]]:
+    """The day as the grader needs it, read from its nbgrader source notebook as plain JSON: its title,
+    its tasks and their points in order (one test cell ``test_<task>`` each), and its locked cells.
+    ``daykit build --check`` keeps that notebook current with the solution and the checks."""
+    path = course.source_notebook(slug)
+    if not path.exists():
+        raise CourseError(f"{path} does not exist: run `daykit build {slug}` first.")
+    cells = notebook_cells(path)
+    tasks = []
+    for cell in cells:
+        name, points = grade_id(cell), nbgrader_meta(cell).get("points")
+        if is_test_cell(cell) and name and name.startswith("test_") and isinstance(points, (int, float)):
+            tasks.append(Task(name.removeprefix("test_"), points, ""))
+    if not tasks:
+        raise CourseError(f"{path} has no autograded test cells: run `daykit build {slug}`.")
+    first = next((c["source"] for c in cells if c["cell_type"] == "markdown" and c["source"].strip()), slug)
+    title = first.strip().splitlines()[0].lstrip("# ").strip()
+    return Day(slug=slug, title=title, text="", cells=(), tasks=tuple(tasks)), graded_code(cells)
+
+
+def grade_submission(plan: Plan, submission: Submission, limits: Limits) -> dict:
     """Grade one submission in a worker; returns its results document."""
+    day, checks = plan.day, plan.checks
     started = time.monotonic()
-    chunks, error = read_chunks(submission.path, day)
+    chunks, error = read_chunks(submission.path, plan.locked)
     label = f"{submission.student}/{submission.path.name}"
     isolation, load_errors = [], []
     if error:
@@ -172,7 +202,7 @@ def document(day: Day, submission: Submission, results: list[TaskResult], **extr
 # ----------------------------------------------------------------------------------------- pool
 
 
-def _grading_process(connection, plans: dict[str, tuple[Day, list[Check]]], limits: Limits) -> None:
+def _grading_process(connection, plans: dict[str, Plan], limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
     zygote()  # start the workers' fork server while the first job is on its way
     while True:
@@ -180,8 +210,7 @@ def _grading_process(connection, plans: dict[str, tuple[Day, list[Check]]], limi
         if job is None:
             return
         slug, submission = job
-        day, checks = plans[slug]
-        connection.send(grade_submission(day, checks, submission, limits))
+        connection.send(grade_submission(plans[slug], submission, limits))
 
 
 Job = tuple[str, Submission]  # (day, submission)
@@ -198,14 +227,14 @@ class _Slot:
 class Pool:
     """Grading processes forked from this one, which has loaded the days and their checks."""
 
-    def __init__(self, plans: dict[str, tuple[Day, list[Check]]], limits: Limits, size: int) -> None:
+    def __init__(self, plans: dict[str, Plan], limits: Limits, size: int) -> None:
         self.plans, self.limits, self.size = plans, limits, size
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
 
     def job_seconds(self, slug: str) -> float:
         """How long one submission may take in all: each task's limit twice, with room to spare."""
-        tasks = len(self.plans[slug][0].tasks)
+        tasks = len(self.plans[slug].day.tasks)
         return self.limits.load_seconds * 2 + tasks * (self.limits.task_seconds * 2 + 10) + 30
 
     def _start(self) -> _Slot:
@@ -219,7 +248,7 @@ class Pool:
         slot.process.kill()
         slot.process.join()
         slug, submission = slot.job
-        day = self.plans[slug][0]
+        day = self.plans[slug].day
         return document(day, submission, _all_tasks(day, Status.ERROR, message))
 
     def run(self, jobs: list[Job]):
@@ -322,6 +351,7 @@ class ClassRun:
         if duplicates:
             raise CourseError(f"{self.day.slug}: more than one submission for {', '.join(sorted(duplicates))}.")
         self.checks = load_checks(self.course, self.day.slug)
+        self.locked = graded_day(self.course, self.day.slug)[1]
         self.fingerprint = fingerprint(self.course, self.day, self.limits)
         self.digests = {s.student: file_hash(s.path) for s in submissions}
         done, todo = {}, []
@@ -352,7 +382,7 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
     plans, todo, results, total = {}, [], {}, 0
     for run, submissions in batches:
         done, pending = run.plan(submissions)
-        plans[run.day.slug] = (run.day, run.checks)
+        plans[run.day.slug] = Plan(run.day, run.checks, run.locked)
         results.update({(run.day.slug, student): doc for student, doc in done.items()})
         todo += [(run.day.slug, s) for s in pending]
         total += len(submissions)
@@ -429,7 +459,7 @@ def run(args) -> int:
     if not course.is_instructor:
         raise CourseError("`daykit grade` needs the instructor repository (with solutions/ and hidden/).")
     slug = course.select([args.day])[0]
-    day = load_day(course, slug)
+    day, _ = graded_day(course, slug)
     if args.submissions:
         submissions = [submission_at(Path(p), slug) for p in args.submissions]
     else:

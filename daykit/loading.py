@@ -4,6 +4,7 @@ student's own practice run; the grader never loads student code this way)."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 import types
 from pathlib import Path
@@ -26,16 +27,44 @@ def load_module(path: Path, name: str) -> types.ModuleType:
     return module
 
 
-def read_notebook(path: Path):
-    import nbformat  # imported here: it costs seconds, and most targets are .py files
+def notebook_cells(path: Path) -> list[dict]:
+    """A notebook's cells as plain dicts, each with a str ``source`` and a dict ``metadata``.
+
+    Notebooks in today's format (4) are read as the JSON they are: nbformat costs seconds to import
+    and each grading process would pay it. Other versions go through nbformat, which converts them.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise LoadError(f"{path} is not a readable notebook: {type(exc).__name__}: {exc}") from None
+    if not isinstance(data, dict) or data.get("nbformat") != 4:
+        data = _converted(path, text)
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        raise LoadError(f"{path} is not a readable notebook: it has no list of cells.")
+    return [_plain_cell(cell) for cell in cells if isinstance(cell, dict)]
+
+
+def _converted(path: Path, text: str) -> dict:
+    import nbformat  # imported here: it costs seconds, and only old notebooks need it
 
     try:
-        notebook = nbformat.read(str(path), as_version=4)
-        if not isinstance(notebook.get("cells"), list):
-            raise ValueError("it has no list of cells")
+        return json.loads(nbformat.writes(nbformat.reads(text, as_version=4)))
     except Exception as exc:
         raise LoadError(f"{path} is not a readable notebook: {type(exc).__name__}: {exc}") from None
-    return notebook
+
+
+def _plain_cell(cell: dict) -> dict:
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        source = "".join(part for part in source if isinstance(part, str))
+    metadata = cell.get("metadata")
+    return {
+        "cell_type": cell.get("cell_type") if isinstance(cell.get("cell_type"), str) else "",
+        "source": source if isinstance(source, str) else "",
+        "metadata": metadata if isinstance(metadata, dict) else {},
+    }
 
 
 def strip_magics(source: str) -> str:
@@ -45,8 +74,8 @@ def strip_magics(source: str) -> str:
 
 def notebook_code(path: Path) -> list[str]:
     """The student's code cells of a notebook, without the autograded test cells and magics."""
-    cells = read_notebook(path).cells
-    return [strip_magics(c.get("source", "")) for c in cells if c.get("cell_type") == "code" and not is_test_cell(c)]
+    cells = notebook_cells(path)
+    return [strip_magics(c["source"]) for c in cells if c["cell_type"] == "code" and not is_test_cell(c)]
 
 
 def describe_exception(exc: BaseException, filename: str) -> str:

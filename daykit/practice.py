@@ -18,8 +18,6 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
-
 from daykit.course import Course, CourseError
 from daykit.loading import load_target
 from daykit.runner import Status, TaskResult, callables, grade_task, load_checks
@@ -80,6 +78,8 @@ def practice_day(course: Course, day: str) -> PracticeDay:
     """The day's title and tasks, from the ``# %% task="..." points=N`` headers of its exercise file."""
     path = course.stub(day)
     try:
+        import jupytext  # imported here: it costs seconds, and only this step needs it
+
         notebook = jupytext.reads(path.read_text(encoding="utf-8"), fmt="py:percent")
     except FileNotFoundError:
         fix = f"run `daykit build {day}`" if course.is_instructor else "restore it from the course repository"

@@ -7,7 +7,6 @@ compare what is on disk with what the sources give now.
 from __future__ import annotations
 
 import ast
-import functools
 from pathlib import Path
 
 from daykit import checks as check_helpers
@@ -150,28 +149,33 @@ def render_notebook(day: Day) -> str:
     return nbformat.writes(notebook) + "\n"
 
 
+def nbgrader_meta(cell: dict) -> dict:
+    metadata = cell.get("metadata")
+    meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
 def is_test_cell(cell: dict) -> bool:
     """An autograded test cell by nbgrader's metadata (a hint for speed only, never for points)."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return isinstance(meta, dict) and bool(meta.get("grade")) and not meta.get("solution")
+    meta = nbgrader_meta(cell)
+    return meta.get("grade") is True and not meta.get("solution")
 
 
 def grade_id(cell: dict) -> str | None:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    value = meta.get("grade_id") if isinstance(meta, dict) else None
+    value = nbgrader_meta(cell).get("grade_id")
     return value if isinstance(value, str) else None
 
 
-@functools.cache
-def graded_code(day: Day) -> dict[str, str | None]:
-    """For each locked cell of the instructor's notebook, by grade_id, the code a grader runs in its
-    place: the instructor's own text (as nbgrader restores locked cells), or None for cells that
-    define nothing a task needs (test cells, the checks' setup, display-only lesson cells)."""
+def graded_code(cells: list[dict]) -> dict[str, str | None]:
+    """For each locked code cell of the instructor's notebook (plain cells, by grade_id), the code a
+    grader runs in its place: the instructor's own text (as nbgrader restores locked cells), or None
+    for cells that define nothing a task needs (test cells, the checks' setup, display-only cells)."""
     code = {}
-    for cell in notebook_cells(day):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or meta.get("solution"):
+    for cell in cells:
+        meta = nbgrader_meta(cell)
+        if cell.get("cell_type") != "code" or meta.get("solution") or not isinstance(meta.get("grade_id"), str):
             continue
-        skip = meta.get("grade") or cell.id == SETUP_ID or cell.id.startswith(DISPLAY_PREFIX)
-        code[meta["grade_id"]] = None if skip else cell.source
+        cell_id = meta["grade_id"]
+        skip = meta.get("grade") or cell_id == SETUP_ID or cell_id.startswith(DISPLAY_PREFIX)
+        code[cell_id] = None if skip else cell.get("source", "")
     return code

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import ast
 import copy
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-import nbformat
 
 from daykit.course import Course, CourseError
 from daykit.model import MARKER, load_day
@@ -156,6 +155,8 @@ def one_wrong_per_task(students: list[SampleStudent]) -> list[SampleStudent]:
 def _read_notebook(path: Path, hint: str):
     if not path.exists():
         raise CourseError(f"{path} does not exist: {hint}")
+    import nbformat  # imported here: it costs seconds, and the daykit command imports this module
+
     return nbformat.read(str(path), as_version=4)
 
 
@@ -179,7 +180,8 @@ def write_submissions(course_dir: Path, day: str, students: list[SampleStudent],
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{day}.{kind}"
         if kind == "ipynb":
-            nbformat.write(submission_notebook(release_nb, source_nb, student.replacements), str(path))
+            path.write_text(json.dumps(submission_notebook(release_nb, source_nb, student.replacements), indent=1,
+                                       sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         else:
             path.write_text(submission_module(course, day, student.replacements), encoding="utf-8")
         (folder / "timestamp.txt").write_text(stamp + "\n", encoding="utf-8")

@@ -1,6 +1,6 @@
 """Student code runs here, in a worker process.
 
-Workers are forked from a clean fork server that has imported NumPy, SymPy and matplotlib and nothing
+Workers are forked from a clean fork server that has imported NumPy and SymPy and nothing
 of the course, so a submission costs only what its own code costs and finds no hidden check or
 reference solution in its memory. The worker gets the submission's code as text, runs it in a fresh
 namespace, and answers calls of its functions with plain data (see wire.py). It runs in its own
