@@ -223,17 +223,23 @@ def expect_close(got, expected, *, tol, call, what="the result", why=""):
     return values
 
 
-def expect_raises(error, function, *args, call, what="the call", **kwargs):
-    """Calling ``function(*args, **kwargs)`` must raise ``error`` (a class or a tuple of them)."""
+def expect_raises(error, function, *args, call, what="the call", with_message=False, **kwargs):
+    """Calling ``function(*args, **kwargs)`` must raise ``error`` (a class or a tuple of them).
+
+    With ``with_message``, the exception must also say something (``raise ValueError("n must be
+    even")``, not a bare ``raise ValueError``). Works the same in-process and through the grader, whose
+    proxy raises the student's exception as its built-in kind with the student's own message.
+    """
+    names = " or ".join(e.__name__ for e in (error if isinstance(error, tuple) else (error,)))
     try:
         got = function(*args, **kwargs)
-    except error:
-        return
-    names = " or ".join(e.__name__ for e in (error if isinstance(error, tuple) else (error,)))
-    fail(
-        f"{call} should raise {names}; it returned {describe(got)}.",
-        f"{what} should raise {names}",
-    )
+    except error as raised:
+        said = getattr(raised, "student_message", None)
+        if with_message and not str(raised if said is None else said).strip():
+            fail(f"{call} raised {names} with no message; say what is wrong, for example "
+                 f"raise {names.split()[0]}(\"...\").", f"{what} raised {names} with no message")
+        return raised
+    fail(f"{call} should raise {names}; it returned {describe(got)}.", f"{what} should raise {names}")
 
 
 def expect_true(condition, detail, kind=None):

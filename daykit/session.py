@@ -154,7 +154,9 @@ class Session:
         if reply.get("not_started"):
             raise NotStarted(name)
         if "raised" in reply:
-            raise student_exception(reply.get("kind"))(f"{name} raised {str(reply['raised'])[:500]}")
+            error = student_exception(reply.get("kind"))(f"{name} raised {str(reply['raised'])[:500]}")
+            error.student_message = str(reply.get("message", ""))[:300]  # what the student's own raise said
+            raise error
         if "internal" in reply:
             raise StudentError(f"{name} could not be called: {str(reply['internal'])[:500]}")
         if "unsendable" in reply:

@@ -37,7 +37,7 @@ class Variant:
         """The variant as it would run inside a solution: names it does not define itself (other
         tasks, helpers) resolve in ``namespace`` first, then in the variants file."""
         function = self.function
-        scope = {**function.__globals__, **namespace}
+        scope = {**function.__globals__, **namespace, "__name__": function.__globals__["__name__"]}
         bound = types.FunctionType(function.__code__, scope, function.__name__, function.__defaults__,
                                    function.__closure__)
         bound.__kwdefaults__ = function.__kwdefaults__

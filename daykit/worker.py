@@ -114,6 +114,13 @@ def _describe(exc: BaseException, labels: set[str]) -> str:
     return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
 
 
+def _message(exc: BaseException) -> str:
+    try:
+        return str(exc)[:300]
+    except Exception:  # noqa: BLE001 - a hostile __str__
+        return ""
+
+
 def _builtin_kind(exc: BaseException) -> str | None:
     """The nearest built-in exception class of ``exc`` (LinAlgError → ValueError), if it is an Exception."""
     for cls in type(exc).__mro__:
@@ -213,7 +220,7 @@ def _serve(sock: socket.socket, isolation: list[str]) -> None:
             except Unsendable as exc:
                 reply = {"unsendable": str(exc)}
             except BaseException as exc:  # noqa: BLE001
-                reply = {"raised": _describe(exc, labels), "kind": _builtin_kind(exc)}
+                reply = {"raised": _describe(exc, labels), "kind": _builtin_kind(exc), "message": _message(exc)}
         else:
             return
         try:

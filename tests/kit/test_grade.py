@@ -319,3 +319,25 @@ def test_a_student_exception_reaches_the_check_as_its_builtin_kind():
     assert issubclass(student_exception("ZeroDivisionError"), ArithmeticError)
     for dangerous in ("SystemExit", "KeyboardInterrupt", "GeneratorExit", "BaseException", "Exception", "print", None):
         assert student_exception(dangerous) is StudentError
+
+
+def test_expect_raises_sees_the_students_own_message_through_the_proxy():
+    from daykit.checks import CheckFailure, expect_raises
+    from daykit.session import student_exception
+
+    def bare(*_):
+        error = student_exception("ValueError")("f raised ValueError (f.py, line 3)")
+        error.student_message = ""
+        raise error
+
+    def said(*_):
+        error = student_exception("ValueError")("f raised ValueError: n must be even (f.py, line 3)")
+        error.student_message = "n must be even"
+        raise error
+
+    expect_raises(ValueError, said, call="f(3)", with_message=True)
+    expect_raises(ValueError, bare, call="f(3)")
+    with pytest.raises(CheckFailure, match="no message"):
+        expect_raises(ValueError, bare, call="f(3)", with_message=True)
+    with pytest.raises(CheckFailure, match="should raise ValueError"):
+        expect_raises(ValueError, lambda: 1, call="f(3)")
