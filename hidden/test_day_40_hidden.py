@@ -5,13 +5,12 @@ Never shipped to students. A failed hidden check shows only its ``what`` and the
 
 import numpy as np
 
-from daykit.checks import expect_close, expect_number, expect_true, finite_difference_tolerance
+from daykit.checks import expect_close, expect_number, expect_raises, expect_true, finite_difference_tolerance
 from tests.test_day_40 import (
     bowl,
     bowl_gradient,
     cubic_pair,
     cubic_pair_central,
-    expect_value_error,
     exponential,
     rule_rounding,
     sine,
@@ -157,10 +156,15 @@ def test_partial_derivative_leaves_the_point_alone(partial_derivative):
 def test_partial_derivative_rejects_other_bad_indices(partial_derivative):
     point = np.array([0.5, -1.2, 2.0, 0.3])
     for i in (4, 7, -2):
-        expect_value_error(
-            lambda i=i: partial_derivative(four_variables, point.copy(), i),
+        expect_raises(
+            ValueError,
+            partial_derivative,
+            four_variables,
+            point.copy(),
+            i,
             call=f"partial_derivative(f, a point with 4 coordinates, {i})",
             what="an index out of range",
+            with_message=True,
         )
 
 
@@ -294,10 +298,16 @@ def test_trapezoid_other_lines_and_bad_n(trapezoid):
             call=f"trapezoid(lambda t: 0.5 - 2*t, -2.0, 0.5, n={n})",
             what="the integral of another straight line",
         )
-    expect_value_error(
-        lambda: trapezoid(sine, -1.0, 1.0, n=-3),
+    expect_raises(
+        ValueError,
+        trapezoid,
+        sine,
+        -1.0,
+        1.0,
+        n=-3,
         call="trapezoid(np.sin, -1.0, 1.0, n=-3)",
         what="n below 1",
+        with_message=True,
     )
 
 
@@ -359,8 +369,14 @@ def test_simpson_of_exp(simpson):
 
 def test_simpson_rejects_other_bad_n(simpson):
     for n in (3, 9, -2):
-        expect_value_error(
-            lambda n=n: simpson(exponential, -1.0, 1.5, n=n),
+        expect_raises(
+            ValueError,
+            simpson,
+            exponential,
+            -1.0,
+            1.5,
+            n=n,
             call=f"simpson(np.exp, -1.0, 1.5, n={n})",
             what="an odd n or an n below 2",
+            with_message=True,
         )

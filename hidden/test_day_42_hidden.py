@@ -2,12 +2,11 @@
 
 import numpy as np
 
-from daykit.checks import expect_array, expect_close
+from daykit.checks import expect_array, expect_close, expect_raises
 from tests.test_day_42 import (
     SIGMOID_TOL,
     exact_sigmoid,
     exact_sigmoid_derivative,
-    expect_value_error,
     judge_forward,
     judge_gradient_check,
     judge_gradients,
@@ -88,11 +87,12 @@ def test_softmax_rows_of_very_different_sizes(softmax):
 
 
 def test_softmax_rejects_a_number(softmax):
-    expect_value_error(
-        lambda: softmax(np.array(3.0)),
-        task="softmax",
+    expect_raises(
+        ValueError,
+        softmax,
+        np.array(3.0),
         call="softmax(np.array(3.0))",
-        what="a 0-d input should raise ValueError",
+        what="a 0-d input",
     )
 
 
@@ -125,11 +125,13 @@ def test_cross_entropy_clips_tiny_and_zero_probabilities(cross_entropy):
 
 
 def test_cross_entropy_rejects_1d_inputs(cross_entropy):
-    expect_value_error(
-        lambda: cross_entropy(np.array([0.5, 0.5]), np.array([1.0, 0.0])),
-        task="cross_entropy",
+    expect_raises(
+        ValueError,
+        cross_entropy,
+        np.array([0.5, 0.5]),
+        np.array([1.0, 0.0]),
         call="cross_entropy(np.array([0.5, 0.5]), np.array([1.0, 0.0]))",
-        what="1-D inputs should raise ValueError",
+        what="1-D inputs",
     )
 
 
@@ -158,11 +160,13 @@ def test_two_layer_forward_large_weights(two_layer_forward):
 
 def test_two_layer_forward_rejects_1d_x(two_layer_forward):
     _, _, params = network(3, 4, 2, 5, 1)
-    expect_value_error(
-        lambda: two_layer_forward(np.ones(3), params),
-        task="two_layer_forward",
+    expect_raises(
+        ValueError,
+        two_layer_forward,
+        np.ones(3),
+        params,
         call="two_layer_forward(np.ones(3), params)",
-        what="a 1-D X should raise ValueError",
+        what="a 1-D X",
     )
 
 
@@ -182,11 +186,14 @@ def test_two_layer_gradients_other_shapes(two_layer_gradients):
 
 def test_two_layer_gradients_rejects_labels_of_the_wrong_shape(two_layer_gradients):
     X, _, params = network(2, 4, 3, 3, 5)
-    expect_value_error(
-        lambda: two_layer_gradients(X, np.array([0.0, 2.0, 1.0]), params),
-        task="two_layer_gradients",
+    expect_raises(
+        ValueError,
+        two_layer_gradients,
+        X,
+        np.array([0.0, 2.0, 1.0]),
+        params,
         call="two_layer_gradients(X of shape (3, 2), Y = np.array([0.0, 2.0, 1.0]), params with n_out = 3)",
-        what="labels that are not of shape (m, n_out) should raise ValueError",
+        what="labels that are not of shape (m, n_out)",
     )
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import sympy as sp
 
-from daykit.checks import EPS, expect_close, expect_equivalent, expect_true, expect_tuple
+from daykit.checks import EPS, expect_close, expect_equivalent, expect_raises, expect_true, expect_tuple
 from tests.test_day_43 import (
     banana_gradient,
     banana_hessian,
@@ -12,7 +12,6 @@ from tests.test_day_43 import (
     exact_sensitivity,
     expect_count,
     expect_matrix,
-    expect_value_error,
     hessian_by_definition,
     jacobian_by_definition,
     sensitivity_tolerance,
@@ -202,7 +201,8 @@ def test_newtons_method_honours_max_iterations(newtons_method):
 
 
 def test_newtons_method_refuses_another_singular_hessian(newtons_method):
-    expect_value_error(
+    expect_raises(
+        ValueError,
         newtons_method,
         lambda p: np.array([2 * p[0], 0.0, 2 * p[2]]),
         lambda p: np.array([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 2.0]]),
@@ -284,7 +284,8 @@ def test_concentration_sensitivity_is_zero_at_time_zero(concentration_sensitivit
 
 
 def test_concentration_sensitivity_refuses_other_equal_rates(concentration_sensitivity):
-    expect_value_error(
+    expect_raises(
+        ValueError,
         concentration_sensitivity,
         3.0,
         1.25,

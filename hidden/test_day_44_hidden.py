@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from daykit.checks import expect_close, expect_number, expect_true, expect_tuple
+from daykit.checks import expect_close, expect_number, expect_raises, expect_true, expect_tuple
 from tests.test_day_44 import (
     EPS,
     check_gradient_by_finite_differences,
@@ -15,7 +15,6 @@ from tests.test_day_44 import (
     dot_tolerance,
     expect_costs,
     expect_params,
-    expect_value_error,
     linear_problem,
     log_loss_of,
     regression_cost_of,
@@ -92,8 +91,12 @@ def test_initialize_parameters_honours_scale(initialize_parameters):
 
 
 def test_initialize_parameters_rejects_negative_scale(initialize_parameters):
-    expect_value_error(
-        lambda: initialize_parameters(3, seed=0, scale=-0.1),
+    expect_raises(
+        ValueError,
+        initialize_parameters,
+        3,
+        seed=0,
+        scale=-0.1,
         call="initialize_parameters(3, scale=-0.1)",
         what="a negative scale",
     )
@@ -116,8 +119,11 @@ def test_forward_regression_other_shapes(forward_regression):
 
 
 def test_forward_regression_rejects_a_vector(forward_regression):
-    expect_value_error(
-        lambda: forward_regression(np.ones(3), {"w": np.ones(3), "b": 0.0}),
+    expect_raises(
+        ValueError,
+        forward_regression,
+        np.ones(3),
+        {"w": np.ones(3), "b": 0.0},
         call="forward_regression(X of shape (3,), params)",
         what="a 1-D X",
     )
@@ -141,14 +147,20 @@ def test_regression_cost_other_data(regression_cost):
 
 
 def test_regression_cost_rejects_mismatched_shapes(regression_cost):
-    expect_value_error(
-        lambda: regression_cost(np.ones(3), np.ones(4)),
+    expect_raises(
+        ValueError,
+        regression_cost,
+        np.ones(3),
+        np.ones(4),
         call="regression_cost(shape (3,), shape (4,))",
         what="predictions and targets of different lengths",
     )
     # A column of targets would silently broadcast (4,) against (4, 1) to a (4, 4) table of errors.
-    expect_value_error(
-        lambda: regression_cost(np.arange(4.0), np.zeros((4, 1))),
+    expect_raises(
+        ValueError,
+        regression_cost,
+        np.arange(4.0),
+        np.zeros((4, 1)),
         call="regression_cost(shape (4,), shape (4, 1))",
         what="targets given as a column",
     )
@@ -257,8 +269,11 @@ def test_log_loss_honours_eps(log_loss):
 
 
 def test_log_loss_rejects_mismatched_shapes(log_loss):
-    expect_value_error(
-        lambda: log_loss(np.full(3, 0.5), np.ones(2)),
+    expect_raises(
+        ValueError,
+        log_loss,
+        np.full(3, 0.5),
+        np.ones(2),
         call="log_loss(shape (3,), shape (2,))",
         what="probabilities and labels of different lengths",
     )
@@ -348,8 +363,12 @@ def test_predict_other_threshold(predict):
 
 
 def test_predict_rejects_a_threshold_of_zero(predict):
-    expect_value_error(
-        lambda: predict(np.ones((2, 1)), {"w": np.ones(1), "b": 0.0}, threshold=0.0),
+    expect_raises(
+        ValueError,
+        predict,
+        np.ones((2, 1)),
+        {"w": np.ones(1), "b": 0.0},
+        threshold=0.0,
         call="predict(X, params, threshold=0.0)",
-        what="a threshold of 0",
+        what="a threshold that is not strictly between 0 and 1",
     )

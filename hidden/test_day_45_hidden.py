@@ -6,13 +6,12 @@ from decimal import Decimal
 import numpy as np
 import sympy as sp
 
-from daykit.checks import EPS, expect_close, expect_number, expect_true, expect_tuple
+from daykit.checks import EPS, expect_close, expect_number, expect_raises, expect_true, expect_tuple
 from tests.test_day_45 import (
     AD_SAFETY,
     check_comparison,
     check_forward_mode,
     check_reverse_mode,
-    expect_value_error,
     rounding_bounds,
 )
 
@@ -285,8 +284,11 @@ def test_reverse_mode_gradient_arrays_tuples_and_unused_inputs(reverse_mode_grad
     value, gradient = expect_tuple(reverse_mode_gradient(lambda x, y: 4.0, [1.0, 2.0]), 2, call=call)
     expect_close(value, 4.0, tol=0.0, call=call, what="the value of a constant function")
     expect_close(gradient, np.zeros(2), tol=0.0, call=call, what="the gradient of a constant function")
-    expect_value_error(
-        lambda: reverse_mode_gradient(lambda x, y: x * y, np.ones((2, 2))),
+    expect_raises(
+        ValueError,
+        reverse_mode_gradient,
+        lambda x, y: x * y,
+        np.ones((2, 2)),
         call="reverse_mode_gradient(lambda x, y: x * y, np.ones((2, 2)))",
         what="the point is not one-dimensional",
     )
@@ -351,6 +353,11 @@ def test_compare_methods_default_step(compare_methods):
         f"{central}.",
         "without a step, the estimate is not a difference with the default step 1e-6",
     )
-    expect_value_error(
-        lambda: compare_methods(sp.Integer(5), 1.0), call="compare_methods(5, 1.0)", what="expr has no free symbol"
+    expect_raises(
+        ValueError,
+        compare_methods,
+        sp.Integer(5),
+        1.0,
+        call="compare_methods(5, 1.0)",
+        what="expr has no free symbol",
     )

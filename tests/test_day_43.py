@@ -13,6 +13,7 @@ from daykit.checks import (
     expect_array,
     expect_close,
     expect_equivalent,
+    expect_raises,
     expect_true,
     expect_tuple,
     fail,
@@ -50,18 +51,6 @@ def expect_matrix(got, expected, *, call, what, variables):
         for j in range(columns):
             expect_equivalent(got[i, j], expected[i, j], call=call, what=f"{what}, entry [{i}, {j}]", variables=names)
     return got
-
-
-def expect_value_error(function, *args, call, what, **kwargs):
-    """Calling ``function(*args, **kwargs)`` must raise ValueError (or a subclass such as LinAlgError)."""
-    try:
-        result = function(*args, **kwargs)
-    except ValueError:
-        return
-    fail(
-        f"{call} should raise ValueError ({what}); it returned {describe(result)}.",
-        f"no ValueError raised when {what}",
-    )
 
 
 def expect_int(got, *, call, what):
@@ -274,7 +263,8 @@ def test_newtons_method_on_the_banana(newtons_method):
 
 
 def test_newtons_method_refuses_a_singular_hessian(newtons_method):
-    expect_value_error(
+    expect_raises(
+        ValueError,
         newtons_method,
         sum_of_squares_gradient,
         sum_of_squares_hessian,
@@ -331,7 +321,8 @@ def test_concentration_sensitivity_default_initial_concentration(concentration_s
 
 
 def test_concentration_sensitivity_refuses_equal_rates(concentration_sensitivity):
-    expect_value_error(
+    expect_raises(
+        ValueError,
         concentration_sensitivity,
         1.5,
         0.8,
