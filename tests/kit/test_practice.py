@@ -12,36 +12,9 @@ from daykit.practice import practice_day, run_day
 from daykit.runner import Status
 from daykit.screen import render_check
 from daykit.watch import Watcher, watch
+from tests.kit.made_up_day import STUB, TODO
 
-STUB = '''# %% [markdown]
-# # Day 98 — Doubling and squaring
-
-# %% task="double" points=2
-def double(x):
-    """Twice x.
-
-    Example:
-        >>> double(3.0)
-        6.0
-    """
-    # YOUR CODE HERE
-    raise NotImplementedError()
-
-
-# %% task="square" points=1
-def square(x):
-    """x times x.
-
-    Example:
-        >>> square(4.0)
-        16.0
-    """
-    # YOUR CODE HERE
-    raise NotImplementedError()
-'''
-DONE = STUB.replace("    # YOUR CODE HERE\n    raise NotImplementedError()", "    return 2 * x", 1).replace(
-    "    # YOUR CODE HERE\n    raise NotImplementedError()", "    return x * x"
-)
+DONE = STUB.replace(TODO, "    return 2 * x", 1).replace(TODO, "    return x * x")
 CHECKS = '''
 from daykit.checks import expect_close
 

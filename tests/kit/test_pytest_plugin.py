@@ -3,6 +3,8 @@ messages that teach instead of tracebacks through the kit. Run on a small made-u
 
 import pytest
 
+from tests.kit.made_up_day import STUB, TODO
+
 pytest_plugins = ["pytester"]
 
 CHECKS = '''
@@ -25,34 +27,6 @@ def test_square_of_double(square, double):
     expect_close(square(double(1.0)), 4.0, tol=1e-12, call="square(double(1.0))")
 '''
 
-STUB = '''# %% [markdown]
-# # Day 98 — Doubling and squaring
-
-# %% task="double" points=2
-def double(x):
-    """Twice x.
-
-    Example:
-        >>> double(3.0)
-        6.0
-    """
-    # YOUR CODE HERE
-    raise NotImplementedError()
-
-
-# %% task="square" points=1
-def square(x):
-    """x times x.
-
-    Example:
-        >>> square(4.0)
-        16.0
-    """
-    # YOUR CODE HERE
-    raise NotImplementedError()
-'''
-
-TODO = "    # YOUR CODE HERE\n    raise NotImplementedError()"
 REFERENCE = STUB.replace(TODO, "    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", 1).replace(
     TODO, "    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"
 )
