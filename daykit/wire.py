@@ -14,6 +14,7 @@ import json
 import math
 import re
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -65,7 +66,12 @@ def _encode_expr(expr) -> list:
     if isinstance(expr, sp.Rational):
         return ["Rational", str(expr.p), str(expr.q)]
     if isinstance(expr, sp.Float):
-        return ["Float", str(expr), int(expr._prec)]
+        precision = int(expr._prec)
+        if precision == 53:  # a double: repr gives back the very same number
+            text = repr(float(expr))
+        else:
+            text = mpmath.libmp.to_str(expr._mpf_, mpmath.libmp.prec_to_dps(precision) + 3)
+        return ["Float", text, precision]
     if id(expr) in CONSTANT_NAMES:
         return ["Const", CONSTANT_NAMES[id(expr)]]
     name = type(expr).__name__
@@ -243,8 +249,12 @@ def decode(value):
     """Rebuild a plain value from its JSON form; raises WireError for anything else."""
     try:
         return _decode(value, _Budget(), 0)
+    except WireError:
+        raise
     except RecursionError:
         raise WireError("a value nested too deeply") from None
+    except (ValueError, TypeError, ArithmeticError, MemoryError) as exc:  # base64, SymPy or NumPy refusing it
+        raise WireError(f"a malformed value ({type(exc).__name__})") from None
 
 
 def loads(data: bytes):
