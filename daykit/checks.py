@@ -16,12 +16,14 @@ was expected; its ``kind`` says the same without any value, and is all a hidden 
 import functools
 import inspect
 import math
+import types
 
 import numpy as np
 import sympy as sp
 
 EPS = float(np.finfo(float).eps)
 NOT_STARTED = "not started"
+SHARED_NAMES = "_daykit_check_names"  # a notebook's snapshot of the checks' names, made by its setup cell
 
 
 class CheckFailure(AssertionError):
@@ -278,6 +280,16 @@ def _unstarted(traceback, names):
     return found
 
 
+def _shielded(check, namespace):
+    """The check with the names of the checks' setup taking precedence over the notebook's own, so that a
+    student's ``x = 2.0`` in a later cell cannot change what a check means by ``x``."""
+    shared = namespace.get(SHARED_NAMES)
+    if not isinstance(shared, dict):
+        return check
+    scope = {**namespace, **shared}
+    return types.FunctionType(check.__code__, scope, check.__name__, check.__defaults__, check.__closure__)
+
+
 def run_checks(namespace, *checks, quiet=False, hidden=False):
     """Run checks against the functions named in ``namespace`` (a notebook's globals).
 
@@ -294,7 +306,7 @@ def run_checks(namespace, *checks, quiet=False, hidden=False):
             fail(f"There is no function {missing[0]} to check: run the cell that defines it (above this one), "
                  "then run this cell again.")
         try:
-            check(*[namespace[n] for n in names])
+            _shielded(check, namespace)(*[namespace[n] for n in names])
         except (NotImplementedError, NotStarted) as exc:
             culprit = _unstarted(exc.__traceback__, names)
             first = "" if culprit == names[0] else f"{names[0]} is checked with {culprit}, and "

@@ -10,6 +10,7 @@ import ast
 from pathlib import Path
 
 from daykit import checks as check_helpers
+from daykit.checks import SHARED_NAMES
 from daykit.model import Day, solution_regions
 
 STUB_CODE = ("# YOUR CODE HERE", "raise NotImplementedError()")
@@ -91,6 +92,7 @@ def setup_cell_source(day: Day) -> str:
     ]
     if day.visible and day.visible.preamble:
         parts.append(day.visible.preamble)
+    parts.append(f"{SHARED_NAMES} = dict(globals())  # the checks see these, whatever the notebook defines later")
     return "\n\n".join(parts)
 
 

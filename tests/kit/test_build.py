@@ -133,3 +133,20 @@ def test_the_cli_check_exits_non_zero_and_names_the_stale_file(course, monkeypat
     assert "stale: exercises/day_39.py: out of date" in capsys.readouterr().out
     assert main(["build"]) == 0
     assert main(["build", "--check"]) == 0
+
+
+@pytest.mark.slow
+def test_a_students_globals_cannot_change_what_a_notebook_check_means(tmp_path):
+    """A scratch cell defining ``x = 2.0`` (and shadowing a helper) must not fail correct answers."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.reads(render_notebook(load_day(HERE, "day_39")), as_version=4)
+    after = next(i for i, cell in enumerate(notebook.cells) if cell.get("id") == "symbolic_derivative")
+    notebook.cells.insert(after + 1, nbformat.v4.new_code_cell("x = 2.0\nexpect_close = None\ngradient_tolerance = 0"))
+    NotebookClient(notebook, kernel_name="python3", timeout=120, allow_errors=True, resources={
+        "metadata": {"path": str(tmp_path)}}).execute()
+    tests = [cell for cell in notebook.cells if cell.get("id", "").startswith("test_")]
+    assert len(tests) == 3
+    for cell in tests:
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
