@@ -19,7 +19,7 @@ import signal
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from daykit import __version__
@@ -335,6 +335,11 @@ class ClassRun:
     jobs: int = 0
     force: bool = False
     results: Path | None = None
+    # set by plan(): what the results depend on, and what grading needs
+    checks: list[Check] = field(default_factory=list, init=False)
+    locked: dict[str, str | None] = field(default_factory=dict, init=False)
+    fingerprint: str = field(default="", init=False)
+    digests: dict[str, str] = field(default_factory=dict, init=False)
 
     @property
     def folder(self) -> Path:
