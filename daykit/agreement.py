@@ -10,7 +10,7 @@ from pathlib import Path
 
 from daykit.course import Course
 from daykit.grade import ClassRun, Submission, grade_together, graded_day
-from daykit.nbgrader_run import autograde, side_by_side
+from daykit.nbgrader_run import add_students, autograde, side_by_side
 from daykit.worker import Limits
 
 Scores = dict[str, dict[str, dict[str, float]]]  # day → student → task → points
@@ -25,6 +25,7 @@ def nbgrader_points(course_dir: Path, students: dict[str, list[str]], workers: i
     """Autograde each day's students with nbgrader (one call per day, days side by side); nbgrader's
     test cell ``test_<task>`` scores task ``<task>``."""
     days = list(students)
+    add_students(course_dir, [s for day in days for s in students[day]])
     graded = side_by_side([(autograde, (course_dir, day, students[day])) for day in days], workers=workers)
     return {
         day: {student: {cell.removeprefix("test_"): points for cell, points in cells.items()}

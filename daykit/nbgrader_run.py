@@ -128,6 +128,17 @@ def temporary_course(course: Course, parent: Path | None = None) -> Path:
     return folder
 
 
+def add_students(course_dir: Path, student_ids: list[str]) -> None:
+    """Put the students in the gradebook up front, in this one process. Two autogrades side by side
+    that both meet a new student both try to add it, and one fails on the gradebook's unique key."""
+    from nbgrader.api import Gradebook
+
+    api = nbgrader_api(Path(course_dir).resolve())
+    with quiet_gradebook(), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        for student in dict.fromkeys(student_ids):
+            gradebook.update_or_create_student(student)
+
+
 def submitted_students(course_dir: Path, day: str) -> list[str]:
     """The students with a submission of ``day`` in the course's submitted/ folder."""
     return sorted(p.parent.name for p in (Path(course_dir) / "submitted").glob(f"*/{day}") if p.is_dir())

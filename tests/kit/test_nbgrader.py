@@ -13,7 +13,7 @@ import pytest
 
 from daykit.course import Course
 from daykit.model import load_day
-from daykit.nbgrader_run import autograde, side_by_side, temporary_course, validation_problems
+from daykit.nbgrader_run import add_students, autograde, side_by_side, temporary_course, validation_problems
 from daykit.release import release
 from daykit.sample_class import SampleStudent, sample_class, write_submissions
 
@@ -47,6 +47,7 @@ def cycle(tmp_path_factory):
             (validation_problems, (released[day], True)),
         ]
         keys += [(day, "autograde"), (day, "source"), (day, "release")]
+    add_students(course_dir, list(STUDENTS))  # before the autogrades run side by side
     outcomes = side_by_side(calls, workers=WORKERS, return_exceptions=True)
     return {"released": released, **dict(zip(keys, outcomes, strict=True))}
 
