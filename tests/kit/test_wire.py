@@ -1,5 +1,8 @@
 """The worker → grader wire format: every plain value survives the trip, and nothing a hostile worker
-sends can become anything but a plain value or a WireError."""
+sends can become anything but a plain value or a WireError.
+
+The property tests are derandomised: every run draws the same examples, so a run's time is known.
+"""
 
 import math
 
@@ -47,7 +50,7 @@ values = st.recursive(
 
 
 @given(values)
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 def test_every_plain_value_survives_the_trip(value):
     assert same(value, trip(value))
 
@@ -59,12 +62,12 @@ expressions = st.recursive(
     | st.tuples(inner, inner).map(lambda p: p[0] * p[1])
     | st.tuples(inner, st.integers(-4, 4)).map(lambda p: p[0] ** p[1])
     | inner.map(sp.sin) | inner.map(sp.exp) | inner.map(sp.log),
-    max_leaves=8,
+    max_leaves=6,
 )
 
 
 @given(expressions)
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 def test_every_sympy_expression_comes_back_with_the_same_structure(expr):
     assert trip(expr) == expr
 
@@ -86,7 +89,7 @@ json_values = st.recursive(
 
 
 @given(json_values)
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 def test_anything_a_worker_sends_is_a_plain_value_or_a_wire_error(message):
     try:
         value = decode(message)
