@@ -23,12 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from daykit.agreement import differences
+from daykit.authoring.model import load_day
 from daykit.course import Course
-from daykit.model import load_day
-from daykit.nbgrader_run import gradebook_scores, temporary_course
-from daykit.release import release
-from daykit.sample_class import sample_class, write_submissions
+from daykit.demo.agreement import differences
+from daykit.demo.sample_class import sample_class, write_submissions
+from daykit.nbgrader.release import release
+from daykit.nbgrader.run import gradebook_scores, temporary_course
 
 DAY = "day_39"
 

@@ -10,15 +10,15 @@ import sys
 from daykit.course import CourseError
 
 COMMANDS = [
-    "daykit.build",
-    "daykit.content",
-    "daykit.release",
-    "daykit.demo",
-    "daykit.grade",
-    "daykit.practice",
-    "daykit.hints",
-    "daykit.watch",
-    "daykit.student_repo",
+    "daykit.authoring.build",
+    "daykit.checking.verify",
+    "daykit.nbgrader.release",
+    "daykit.demo.run",
+    "daykit.grading.grade",
+    "daykit.student.check",
+    "daykit.student.hints",
+    "daykit.student.watch",
+    "daykit.student.edition",
 ]
 
 

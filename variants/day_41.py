@@ -5,7 +5,7 @@ Each function replaces the reference function of its task in an otherwise correc
 
 import numpy as np
 
-from daykit.variants import right, wrong
+from daykit.checking.variants import right, wrong
 
 # ------------------------------------------------------------------------------- gradient_descent
 

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from daykit.variants import right, wrong
+from daykit.checking.variants import right, wrong
 
 # ---------------------------------------------------------------------------------------- sigmoid
 

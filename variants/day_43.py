@@ -6,7 +6,7 @@ Each function replaces the reference function of its task in an otherwise correc
 import numpy as np
 import sympy as sp
 
-from daykit.variants import right, wrong
+from daykit.checking.variants import right, wrong
 
 # ------------------------------------------------------------------------------------------ hessian
 

@@ -7,7 +7,7 @@ training variants are drawn inline, exactly as the reference initialize_paramete
 
 import numpy as np
 
-from daykit.variants import right, wrong
+from daykit.checking.variants import right, wrong
 
 # ---------------------------------------------------------------------------- initialize_parameters
 

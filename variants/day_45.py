@@ -11,7 +11,7 @@ from collections import deque
 import numpy as np
 import sympy as sp
 
-from daykit.variants import right, wrong
+from daykit.checking.variants import right, wrong
 
 # -------------------------------------------------------------------------- forward_mode_derivative
 

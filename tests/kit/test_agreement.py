@@ -7,11 +7,11 @@ graded by both.
 
 import pytest
 
-from daykit.agreement import daykit_points, differences, nbgrader_points
 from daykit.course import Course
-from daykit.nbgrader_run import temporary_course
-from daykit.release import release
-from daykit.sample_class import one_wrong_per_task, sample_class, write_submissions
+from daykit.demo.agreement import daykit_points, differences, nbgrader_points
+from daykit.demo.sample_class import one_wrong_per_task, sample_class, write_submissions
+from daykit.nbgrader.release import release
+from daykit.nbgrader.run import temporary_course
 
 pytestmark = pytest.mark.slow
 

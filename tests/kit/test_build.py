@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from daykit.build import build, stale
+from daykit.authoring.build import build, stale
+from daykit.authoring.model import load_day
+from daykit.authoring.render import clear_solutions, render_notebook, render_stub
 from daykit.course import Course, CourseError
-from daykit.model import load_day
-from daykit.render import clear_solutions, render_notebook, render_stub
 
 HERE = Course.here()
 

@@ -5,7 +5,7 @@ from functools import cache
 
 import pytest
 
-from daykit.content import DayContent, coverage_problems, reference_problems, stub_problems, variant_problem
+from daykit.checking.verify import DayContent, coverage_problems, reference_problems, stub_problems, variant_problem
 from daykit.course import Course
 
 COURSE = Course.here()

@@ -12,11 +12,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from daykit import sandbox
+from daykit.authoring.model import load_day
 from daykit.course import Course
-from daykit.grade import ClassRun, Submission
-from daykit.model import load_day
-from daykit.worker import Limits
+from daykit.grading import sandbox
+from daykit.grading.grade import ClassRun, Submission
+from daykit.grading.worker import Limits
 
 COURSE = Course.here()
 DAY = load_day(COURSE, "day_39")
@@ -315,8 +315,8 @@ def test_an_interrupted_run_loses_nothing_and_resumes(tmp_path):
 
 def test_a_student_exception_reaches_the_check_as_its_builtin_kind():
     """A check expecting ValueError (or LinAlgError, a ValueError) catches the student's through the proxy."""
-    from daykit.runner import StudentError
-    from daykit.session import student_exception
+    from daykit.checking.runner import StudentError
+    from daykit.grading.session import student_exception
 
     assert issubclass(student_exception("ValueError"), ValueError)
     assert issubclass(student_exception("ValueError"), StudentError)
@@ -327,7 +327,7 @@ def test_a_student_exception_reaches_the_check_as_its_builtin_kind():
 
 def test_expect_raises_sees_the_students_own_message_through_the_proxy():
     from daykit.checks import CheckFailure, expect_raises
-    from daykit.session import student_exception
+    from daykit.grading.session import student_exception
 
     def bare(*_):
         error = student_exception("ValueError")("f raised ValueError (f.py, line 3)")

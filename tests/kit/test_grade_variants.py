@@ -8,10 +8,10 @@ own task (and may cost the tasks that call it, as it would in a notebook).
 
 import pytest
 
+from daykit.authoring.model import load_day
 from daykit.course import Course
-from daykit.grade import ClassRun, Submission, grade_together
-from daykit.model import load_day
-from daykit.sample_class import sample_class, submission_module
+from daykit.demo.sample_class import sample_class, submission_module
+from daykit.grading.grade import ClassRun, Submission, grade_together
 
 pytestmark = pytest.mark.slow
 

@@ -11,11 +11,11 @@ from functools import cache
 import nbformat
 import pytest
 
+from daykit.authoring.model import load_day
 from daykit.course import Course
-from daykit.model import load_day
-from daykit.nbgrader_run import add_students, autograde, side_by_side, temporary_course, validation_problems
-from daykit.release import release
-from daykit.sample_class import SampleStudent, sample_class, write_submissions
+from daykit.demo.sample_class import SampleStudent, sample_class, write_submissions
+from daykit.nbgrader.release import release
+from daykit.nbgrader.run import add_students, autograde, side_by_side, temporary_course, validation_problems
 
 pytestmark = pytest.mark.slow
 

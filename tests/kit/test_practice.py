@@ -5,13 +5,13 @@ import json
 
 import pytest
 
+from daykit.checking.runner import Status
 from daykit.cli import main
 from daykit.course import Course, CourseError
-from daykit.hints import reveal
-from daykit.practice import practice_day, run_day
-from daykit.runner import Status
-from daykit.screen import render_check
-from daykit.watch import Watcher, watch
+from daykit.student.hints import reveal
+from daykit.student.practice import practice_day, run_day
+from daykit.student.screen import render_check
+from daykit.student.watch import Watcher, watch
 from tests.kit.made_up_day import STUB, TODO
 
 DONE = STUB.replace(TODO, "    return 2 * x", 1).replace(TODO, "    return x * x")

@@ -7,9 +7,9 @@ from functools import cache
 import nbformat
 import pytest
 
+from daykit.authoring.render import clear_solutions
 from daykit.course import Course, CourseError
-from daykit.render import clear_solutions
-from daykit.sample_class import (
+from daykit.demo.sample_class import (
     function_source,
     one_wrong_per_task,
     sample_class,

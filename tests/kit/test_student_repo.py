@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 
 from daykit.course import Course, CourseError
-from daykit.student_repo import TOP_LEVEL, leaks, student_repo
+from daykit.student.edition import TOP_LEVEL, leaks, student_repo
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = "day_39"
@@ -53,7 +53,7 @@ def test_the_edition_holds_only_what_a_student_needs(made):
     for instructor_only in ("release.py", "build.py", "content.py", "variants.py", "student_repo.py", "grade.py"):
         assert f"daykit/{instructor_only}" not in shipped
     pyproject = (edition / "pyproject.toml").read_text()
-    assert "nbgrader" not in pyproject and '"sympy' in pyproject and "daykit.pytest_plugin" in pyproject
+    assert "nbgrader" not in pyproject and '"sympy' in pyproject and "daykit.checking.pytest_plugin" in pyproject
     readme = (edition / "README.md").read_text()
     assert "pip install -e ." in readme and f"pytest tests/test_{DAY}.py" in readme
 

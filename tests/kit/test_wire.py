@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from daykit.wire import Unsendable, WireError, decode, dumps, encode, loads
+from daykit.grading.wire import Unsendable, WireError, decode, dumps, encode, loads
 
 PLAIN = (type(None), bool, int, float, complex, str, list, tuple, dict, np.ndarray, np.generic, sp.Basic,
          sp.MatrixBase)

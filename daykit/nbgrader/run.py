@@ -30,7 +30,7 @@ SHUTDOWN_WAIT = 1.0  # seconds; nbgrader's default window makes ~6 % of kernels 
 # Appended to a temporary course's config: its gradebook stays inside it, whatever DAYKIT_DB_URL says.
 PRIVATE_GRADEBOOK = """
 
-# Added by daykit.nbgrader_run.temporary_course: this copy keeps its own gradebook, whatever DAYKIT_DB_URL says.
+# Added by daykit.nbgrader.run.temporary_course: this copy keeps its own gradebook, whatever DAYKIT_DB_URL says.
 import os as _os
 c.CourseDirectory.db_url = "sqlite:///" + _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "gradebook.db")
 """

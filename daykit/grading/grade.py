@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from daykit import __version__
-from daykit.build import write_atomically
+from daykit.authoring.build import write_atomically
+from daykit.authoring.model import Day, Task
+from daykit.checking.loading import LoadError, load_target, notebook_cells, strip_magics
+from daykit.checking.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
 from daykit.course import Course, CourseError
-from daykit.loading import LoadError, load_target, notebook_cells, strip_magics
-from daykit.model import Day, Task
-from daykit.render import grade_id, graded_code, is_test_cell, nbgrader_meta
-from daykit.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
-from daykit.session import Session, zygote
-from daykit.worker import Limits
+from daykit.grading.session import Session, zygote
+from daykit.grading.worker import Limits
+from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
 
 RESULTS_VERSION = 1
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
@@ -458,7 +458,7 @@ def timestamps(day: str, submissions: list[Submission]) -> dict[tuple[str, str],
 
 
 def run(args) -> int:
-    from daykit.reports import summary, summary_text, table, write_reports
+    from daykit.grading.reports import summary, summary_text, table, write_reports
 
     course = Course.here()
     if not course.is_instructor:

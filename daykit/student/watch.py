@@ -16,11 +16,11 @@ import sys
 import time
 from collections.abc import Callable
 
+from daykit.checking.runner import Status
 from daykit.course import Course
-from daykit.hints import reveal
-from daykit.practice import DayResult, course_results, run_day
-from daykit.runner import Status
-from daykit.screen import Style, day_table, progress_bar
+from daykit.student.hints import reveal
+from daykit.student.practice import DayResult, course_results, run_day
+from daykit.student.screen import Style, day_table, progress_bar
 
 CLEAR = "\033[2J\033[H"
 INTERVAL = 0.5

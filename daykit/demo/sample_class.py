@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from daykit.authoring.model import MARKER, load_day
+from daykit.authoring.render import clear_solutions
+from daykit.checking.variants import load_variants
 from daykit.course import Course, CourseError
-from daykit.model import MARKER, load_day
-from daykit.render import clear_solutions
-from daykit.variants import load_variants
 
 KINDS = ("ipynb", "py")
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from daykit.authoring.model import Day, load_day
+from daykit.checking.loading import load_target
+from daykit.checking.runner import Check, Status, callables, grade_functions, grade_task, load_checks
+from daykit.checking.variants import Variant, load_variants
 from daykit.course import Course
-from daykit.loading import load_target
-from daykit.model import Day, load_day
-from daykit.runner import Check, Status, callables, grade_functions, grade_task, load_checks
-from daykit.variants import Variant, load_variants
 
 MIN_WRONG, MIN_RIGHT = 3, 1
 

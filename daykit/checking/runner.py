@@ -16,10 +16,10 @@ from pathlib import Path
 
 import cloudpickle
 
+from daykit.authoring.model import Day
+from daykit.checking.loading import load_module
 from daykit.checks import CheckFailure, NotStarted, _unstarted
 from daykit.course import Course
-from daykit.loading import load_module
-from daykit.model import Day
 
 
 class Status(StrEnum):

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from daykit.checking.loading import load_target
 from daykit.checks import NOT_STARTED, CheckFailure, NotStarted
 from daykit.course import DAY_PATTERN, slug
-from daykit.loading import load_target
 
 NOT_STARTED_KEY = NOT_STARTED
 

@@ -3,7 +3,7 @@
 Writes ``release/day_NN/day_NN.ipynb`` from ``source/day_NN/day_NN.ipynb`` in the course root (the
 folder holding nbgrader_config.py): solution regions become ``# YOUR CODE HERE`` /
 ``raise NotImplementedError()`` and hidden tests are removed. nbgrader is loaded once for all days
-(see :mod:`daykit.nbgrader_run`), so releasing seven days costs one start-up, not seven.
+(see :mod:`daykit.nbgrader.run`), so releasing seven days costs one start-up, not seven.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from daykit.course import Course, CourseError
-from daykit.nbgrader_run import NbgraderError, nbgrader_api, require
+from daykit.nbgrader.run import NbgraderError, nbgrader_api, require
 
 
 def release(course: Course, days: list[str]) -> dict[str, Path]:

@@ -12,8 +12,8 @@ import io
 import json
 from pathlib import Path
 
-from daykit.build import write_atomically
-from daykit.model import Day
+from daykit.authoring.build import write_atomically
+from daykit.authoring.model import Day
 
 CSV_COLUMNS = [
     "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",

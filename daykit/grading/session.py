@@ -20,11 +20,11 @@ import time
 
 import cloudpickle
 
+from daykit.checking.runner import StudentError, TaskTimeout
 from daykit.checks import NotStarted
-from daykit.runner import StudentError, TaskTimeout
-from daykit.wire import WireError, decode, loads
-from daykit.worker import Limits, recv_frame, send_frame
-from daykit.zygote import Zygote, exit_description
+from daykit.grading.wire import WireError, decode, loads
+from daykit.grading.worker import Limits, recv_frame, send_frame
+from daykit.grading.zygote import Zygote, exit_description
 
 
 class WorkerDied(StudentError):

@@ -15,14 +15,14 @@ from __future__ import annotations
 import ast
 import time
 
-from daykit.agreement import points_by_task
-from daykit.build import build, write_atomically
+from daykit.authoring.build import build, write_atomically
+from daykit.authoring.model import Day, load_day
 from daykit.course import Course
-from daykit.grade import ClassRun, Submission, grade_together, progress_bar, timestamps
-from daykit.model import Day, load_day
-from daykit.release import release
-from daykit.reports import grades_csv, write_reports
-from daykit.sample_class import SampleStudent, one_wrong_per_task, sample_class, write_submissions
+from daykit.demo.agreement import points_by_task
+from daykit.demo.sample_class import SampleStudent, one_wrong_per_task, sample_class, write_submissions
+from daykit.grading.grade import ClassRun, Submission, grade_together, progress_bar, timestamps
+from daykit.grading.reports import grades_csv, write_reports
+from daykit.nbgrader.release import release
 
 Scores = dict[str, dict[str, dict[str, float]]]  # day → student → task → points
 

@@ -1,7 +1,7 @@
 """``daykit check [DAY]``: the student's view of where they stand.
 
 A practice run imports the student's own ``exercises/day_NN.py`` in-process and runs the day's
-*visible* checks on it (never the hidden ones), with the statuses of ``daykit.runner``. It works the
+*visible* checks on it (never the hidden ones), with the statuses of ``daykit.checking.runner``. It works the
 same in the instructor repository and in the student edition: the day's tasks, their points and its
 title are read from the exercise file itself (its ``# %% task="..." points=N`` cell headers).
 
@@ -18,10 +18,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from daykit.checking.loading import load_target
+from daykit.checking.runner import Status, TaskResult, callables, grade_task, load_checks
 from daykit.course import Course, CourseError
-from daykit.loading import load_target
-from daykit.runner import Status, TaskResult, callables, grade_task, load_checks
-from daykit.state import read_state, write_state
+from daykit.student.state import read_state, write_state
 
 PROGRESS_FILE = "progress.json"
 OUTPUT_LINES = 20
@@ -173,23 +173,3 @@ def course_results(course: Course, fresh: dict[str, DayResult]) -> list[DayResul
         out.append(result)
     remember(course, [*fresh.values(), *ran])
     return out
-
-
-# --------------------------------------------------------------------------------------------- check
-
-
-def run(args) -> int:
-    from daykit.screen import render_check
-
-    course = Course.here()
-    days = course.select(args.days)
-    fresh = {day: run_day(course, day) for day in days}
-    everything = course_results(course, fresh)
-    print(render_check([fresh[d] for d in days], everything, color=None))
-    return 0 if all(r.done for r in fresh.values()) else 1
-
-
-def add_command(commands) -> None:
-    command = commands.add_parser("check", help="run the visible checks on your exercises: a table of tasks")
-    command.add_argument("days", nargs="*", metavar="DAY", help="days to check, like 39 or day_39 (default: all)")
-    command.set_defaults(run=run)

@@ -10,13 +10,11 @@ import ast
 from pathlib import Path
 
 from daykit import checks as check_helpers
+from daykit.authoring.model import Day, solution_regions
 from daykit.checks import SHARED_NAMES
-from daykit.model import Day, solution_regions
+from daykit.notebook import DISPLAY_PREFIX, SETUP_ID, nbgrader_metadata
 
 STUB_CODE = ("# YOUR CODE HERE", "raise NotImplementedError()")
-DISPLAY_PREFIX = "display"  # lesson cells that only show something (a plot): they define nothing
-SETUP_ID = "checks-setup"
-NBGRADER_SCHEMA = 3
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -52,20 +50,6 @@ def helpers_source() -> str:
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         text = "\n".join(text.splitlines()[first.end_lineno :])
     return text.strip()
-
-
-def _nbgrader(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
-    meta = {
-        "grade": grade,
-        "grade_id": grade_id,
-        "locked": locked,
-        "schema_version": NBGRADER_SCHEMA,
-        "solution": solution,
-        "task": False,
-    }
-    if points is not None:
-        meta["points"] = points
-    return {"nbgrader": meta}
 
 
 def _code(source: str, cell_id: str, metadata: dict):
@@ -122,21 +106,21 @@ def notebook_cells(day: Day) -> list:
             cells.append(_markdown(cell.source, cell_id))
         elif cell.task:
             task = day.task(cell.task)
-            cells.append(_code(cell.source, task.name, _nbgrader(task.name, solution=True)))
+            cells.append(_code(cell.source, task.name, nbgrader_metadata(task.name, solution=True)))
             cells.append(
                 _code(
                     test_cell_source(day, task.name),
                     f"test_{task.name}",
-                    _nbgrader(f"test_{task.name}", grade=True, locked=True, points=task.points),
+                    nbgrader_metadata(f"test_{task.name}", grade=True, locked=True, points=task.points),
                 )
             )
         else:
-            cells.append(_code(cell.source, cell_id, _nbgrader(cell_id, locked=True)))
+            cells.append(_code(cell.source, cell_id, nbgrader_metadata(cell_id, locked=True)))
             if not setup_done:
-                cells.append(_code(setup_cell_source(day), SETUP_ID, _nbgrader(SETUP_ID, locked=True)))
+                cells.append(_code(setup_cell_source(day), SETUP_ID, nbgrader_metadata(SETUP_ID, locked=True)))
                 setup_done = True
     if not setup_done:  # a day with no plain code cell: the setup goes first
-        cells.insert(0, _code(setup_cell_source(day), SETUP_ID, _nbgrader(SETUP_ID, locked=True)))
+        cells.insert(0, _code(setup_cell_source(day), SETUP_ID, nbgrader_metadata(SETUP_ID, locked=True)))
     return cells
 
 
@@ -149,35 +133,3 @@ def render_notebook(day: Day) -> str:
     notebook.cells = notebook_cells(day)
     nbformat.validate(notebook)
     return nbformat.writes(notebook) + "\n"
-
-
-def nbgrader_meta(cell: dict) -> dict:
-    metadata = cell.get("metadata")
-    meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
-    return meta if isinstance(meta, dict) else {}
-
-
-def is_test_cell(cell: dict) -> bool:
-    """An autograded test cell by nbgrader's metadata (a hint for speed only, never for points)."""
-    meta = nbgrader_meta(cell)
-    return meta.get("grade") is True and not meta.get("solution")
-
-
-def grade_id(cell: dict) -> str | None:
-    value = nbgrader_meta(cell).get("grade_id")
-    return value if isinstance(value, str) else None
-
-
-def graded_code(cells: list[dict]) -> dict[str, str | None]:
-    """For each locked code cell of the instructor's notebook (plain cells, by grade_id), the code a
-    grader runs in its place: the instructor's own text (as nbgrader restores locked cells), or None
-    for cells that define nothing a task needs (test cells, the checks' setup, display-only cells)."""
-    code = {}
-    for cell in cells:
-        meta = nbgrader_meta(cell)
-        if cell.get("cell_type") != "code" or meta.get("solution") or not isinstance(meta.get("grade_id"), str):
-            continue
-        cell_id = meta["grade_id"]
-        skip = meta.get("grade") or cell_id == SETUP_ID or cell_id.startswith(DISPLAY_PREFIX)
-        code[cell_id] = None if skip else cell.get("source", "")
-    return code

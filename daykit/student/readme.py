@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from daykit.practice import PracticeDay
+from daykit.student.practice import PracticeDay
 
 TEMPLATE = """\
 # The calculus behind machine learning — exercises

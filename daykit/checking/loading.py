@@ -9,7 +9,7 @@ import sys
 import types
 from pathlib import Path
 
-from daykit.render import is_test_cell
+from daykit.notebook import is_test_cell
 
 
 class LoadError(Exception):

@@ -8,9 +8,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from daykit.authoring.model import load_day
+from daykit.authoring.render import render_notebook, render_stub
 from daykit.course import Course
-from daykit.model import load_day
-from daykit.render import render_notebook, render_stub
 
 
 @dataclass(frozen=True)

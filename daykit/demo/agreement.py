@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from daykit.course import Course
-from daykit.grade import ClassRun, Submission, grade_together, graded_day
-from daykit.nbgrader_run import add_students, autograde, side_by_side
-from daykit.worker import Limits
+from daykit.grading.grade import ClassRun, Submission, grade_together, graded_day
+from daykit.grading.worker import Limits
+from daykit.nbgrader.run import add_students, autograde, side_by_side
 
 Scores = dict[str, dict[str, dict[str, float]]]  # day → student → task → points
 

@@ -26,8 +26,8 @@ import time
 import types
 from dataclasses import dataclass
 
-from daykit import sandbox
-from daykit.wire import Unsendable, WireError, dumps, encode
+from daykit.grading import sandbox
+from daykit.grading.wire import Unsendable, WireError, dumps, encode
 
 HEADER = struct.Struct("!Q")
 MAX_REPLY = 96 * 1024 * 1024

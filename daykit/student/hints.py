@@ -11,8 +11,8 @@ from __future__ import annotations
 import tomllib
 
 from daykit.course import Course, CourseError
-from daykit.practice import practice_day
-from daykit.state import read_state, write_state
+from daykit.student.practice import practice_day
+from daykit.student.state import read_state, write_state
 
 STATE = "hints.json"
 

@@ -11,8 +11,8 @@ import os
 import sys
 import textwrap
 
-from daykit.practice import DayResult
-from daykit.runner import Status, TaskResult
+from daykit.checking.runner import Status, TaskResult
+from daykit.student.practice import DayResult
 
 BAR_WIDTH = 30
 WIDTH = 100

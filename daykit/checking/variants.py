@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from daykit.loading import load_module
+from daykit.checking.loading import load_module
 
 
 @dataclass(frozen=True)

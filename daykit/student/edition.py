@@ -21,15 +21,18 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+from daykit.authoring.model import solution_regions
 from daykit.course import Course, CourseError
-from daykit.model import solution_regions
-from daykit.practice import practice_day
-from daykit.student_readme import student_readme
+from daykit.student.practice import practice_day
+from daykit.student.readme import student_readme
 
 # The daykit modules a student runs; everything else in the package is instructor tooling.
 SHIPPED_MODULES = (
-    "__init__", "__main__", "cli", "course", "checks", "loading", "render", "model", "runner",
-    "pytest_plugin", "practice", "screen", "state", "hints", "watch",
+    "__init__", "__main__", "cli", "course", "checks", "notebook",
+    "authoring/__init__", "authoring/model",
+    "checking/__init__", "checking/loading", "checking/runner", "checking/pytest_plugin",
+    "student/__init__", "student/practice", "student/check", "student/screen", "student/state", "student/hints",
+    "student/watch",
 )
 STUDENT_DEPENDENCIES = ("numpy", "sympy", "matplotlib", "pytest", "nbformat", "jupytext")
 TOP_LEVEL = {"README.md", "pyproject.toml", ".gitignore", "daykit", "exercises", "tests", "hints", "release"}
@@ -65,10 +68,10 @@ notebook = ["jupyterlab>=4"]
 daykit = "daykit.cli:main"
 
 [project.entry-points.pytest11]
-daykit = "daykit.pytest_plugin"
+daykit = "daykit.checking.pytest_plugin"
 
 [tool.setuptools]
-packages = ["daykit"]
+packages = ["daykit", "daykit.authoring", "daykit.checking", "daykit.student"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
@@ -87,7 +90,7 @@ def release_notebooks(course: Course, days: list[str]) -> dict[str, Path]:
         or course.release_notebook(d).stat().st_mtime < course.source_notebook(d).stat().st_mtime
     ]
     if stale:
-        from daykit.release import release  # nbgrader is loaded only when a release is needed
+        from daykit.nbgrader.release import release  # nbgrader is loaded only when a release is needed
 
         release(course, stale)
     return {d: course.release_notebook(d) for d in days}
@@ -106,7 +109,7 @@ def student_cli(text: str) -> str:
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "COMMANDS" for t in node.targets):
             names = [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
-            kept = [n for n in names if n.split(".")[-1] in SHIPPED_MODULES]
+            kept = [n for n in names if n.removeprefix("daykit.").replace(".", "/") in SHIPPED_MODULES]
             lines = text.splitlines(keepends=True)
             replacement = "COMMANDS = [\n" + "".join(f'    "{n}",\n' for n in kept) + "]\n"
             return "".join(lines[: node.lineno - 1]) + replacement + "".join(lines[node.end_lineno :])
@@ -114,7 +117,7 @@ def student_cli(text: str) -> str:
 
 
 def package_files() -> dict[str, bytes]:
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]
     files = {}
     for name in SHIPPED_MODULES:
         text = (package / f"{name}.py").read_text(encoding="utf-8")

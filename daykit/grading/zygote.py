@@ -16,11 +16,11 @@ import socket
 import subprocess
 import sys
 
-from daykit.worker import Limits
+from daykit.grading.worker import Limits
 
 # What every submission needs. matplotlib is left out: no day's code imports it at the top, and the
 # display-only cells that plot are never run by the grader; a submission that plots pays for it.
-PRELOAD = ("numpy", "sympy", "cloudpickle", "daykit.worker")
+PRELOAD = ("numpy", "sympy", "cloudpickle", "daykit.grading.worker")
 ENVIRONMENT = {
     "MPLBACKEND": "Agg",
     "OPENBLAS_NUM_THREADS": "1",
@@ -32,8 +32,8 @@ CONTROL_FD_ENV = "DAYKIT_ZYGOTE_FD"
 
 
 def _serve(control: socket.socket) -> None:
-    from daykit import sandbox
-    from daykit.worker import child_main
+    from daykit.grading import sandbox
+    from daykit.grading.worker import child_main
 
     sandbox.set_parent_death_signal()
     for name in PRELOAD:
@@ -95,7 +95,7 @@ class Zygote:
         mine, theirs = socket.socketpair()
         environment = dict(os.environ, **ENVIRONMENT, **{CONTROL_FD_ENV: str(theirs.fileno())})
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from daykit.zygote import main; main()"],
+            [sys.executable, "-c", "from daykit.grading.zygote import main; main()"],
             pass_fds=[theirs.fileno()],
             env=environment,
             stdin=subprocess.DEVNULL,
