@@ -458,7 +458,8 @@ def timestamps(day: str, submissions: list[Submission]) -> dict[tuple[str, str],
 
 
 def run(args) -> int:
-    from daykit.grading.reports import summary, summary_text, table, write_reports
+    from daykit.grading.publish import course_grades, publish
+    from daykit.grading.reports import summary, summary_text, table
 
     course = Course.here()
     if not course.is_instructor:
@@ -479,15 +480,26 @@ def run(args) -> int:
     run = ClassRun(course, day, limits, args.jobs, args.force, Path(args.results) if args.results else None)
     docs = run.grade(submissions, progress_bar())
     folder = run.folder
-    write_reports(day, docs, folder, timestamps(slug, submissions))
+    # the class's reports from every stored result of the day, whatever this run graded; nbgrader's
+    # gradebook and autograded notebooks for the submissions nbgrader collected
+    published = publish(course, day, docs, folder, gradebook=not args.no_gradebook)
+    if folder == results_folder(course, slug):
+        graded = [d for d in course.days() if (results_folder(course, d) / "submissions").is_dir()]
+        days = {d: graded_day(course, d)[0] for d in graded}
+        course_grades(course, days, course.root / "results", course.root / "grades.csv")
+    for line in published.skipped + published.notes:
+        print(f"daykit: {line}", file=sys.stderr)
     if args.json:
         print(json.dumps({"day": slug, "submissions": [public_view(d) for d in docs]}, indent=1))
         return 0
     print(table(day, docs))
     print()
-    print(summary_text(summary(day, docs)))
-    print(f"\n{len(docs)} submission(s) in {time.monotonic() - started:.1f} s; results, grades.csv, summary.json, "
-          f"histogram.png and feedback/ in {course.relative(folder)}/")
+    print(summary_text(summary(day, published.docs)))
+    where = f"results, grades.csv, summary.json, histogram.png and feedback/ in {course.relative(folder)}/"
+    if published.gradebook:
+        where += f"; {len(published.gradebook)} in nbgrader's gradebook and autograded/"
+    print(f"\n{len(docs)} submission(s) graded in {time.monotonic() - started:.1f} s; the class has "
+          f"{len(published.docs)}; {where}")
     return 0
 
 
@@ -499,6 +511,8 @@ def add_command(commands) -> None:
     command.add_argument("--json", action="store_true", help="print the results as one JSON document")
     command.add_argument("--jobs", type=int, default=0, metavar="N", help="grading processes (default: all cores)")
     command.add_argument("--force", action="store_true", help="grade again even where a current result exists")
+    command.add_argument("--no-gradebook", action="store_true",
+                         help="do not write nbgrader's gradebook and autograded/ (results and reports only)")
     command.add_argument("--results", metavar="DIR", help="where results and reports go (default: results/DAY)")
     command.add_argument("--timeout", type=float, default=Limits.task_seconds, metavar="SECONDS",
                          help=f"wall time per task (default: {Limits.task_seconds:g})")

@@ -1,8 +1,11 @@
 """Reports from results documents: a table, grades.csv, a summary, a histogram and feedback.
 
 Everything here reads the results documents that ``daykit grade`` wrote and nothing else, so a report
-can be made again at any time. Feedback shows the messages of the checks, which for a hidden check
-name only what was judged and how it failed, never its code, its input or its expected value.
+can be made again at any time. The class reports are always made from every stored result of the day
+(``results/<day>/submissions/*.json``), whichever submissions a run graded: regrading one student
+updates that student's row and leaves the rest of the class in place. Feedback shows the messages of
+the checks, which for a hidden check name only what was judged and how it failed, never its code,
+its input or its expected value.
 """
 
 from __future__ import annotations
@@ -67,35 +70,67 @@ def summary(day: Day, docs: list[dict]) -> dict:
         "day": day.slug,
         "submissions": len(docs),
         "max_score": day.max_score,
-        "mean_score": round(sum(scores) / len(scores), 3) if scores else 0.0,
+        "mean_score": round(sum(scores) / len(scores), 2) if scores else 0.0,
         "full_marks": sum(s == day.max_score for s in scores),
         "tasks": tasks,
     }
 
 
 def summary_text(data: dict) -> str:
-    lines = [f"{data['day']}: {data['submissions']} submission(s), mean {data['mean_score']:g}/{data['max_score']}, "
+    """The class's summary as a person reads it: the mean to one decimal, one aligned row per task."""
+    count = data["submissions"]
+    lines = [f"{data['day']}: {count} submission(s), mean {data['mean_score']:.1f}/{_points(data['max_score'])}, "
              f"{data['full_marks']} with full marks"]
+    width = max([len(name) for name in data["tasks"]] + [4])
+    digits = len(str(count))
     for name, row in data["tasks"].items():
-        lines.append(f"  {name:<28} passed by {row['pass']:>3}/{data['submissions']} ({row['pass_rate']:.0%})"
-                     f"   not started {row['not_started']}, failed {row['fail']}, error {row['error']},"
-                     f" timeout {row['timeout']}")
+        lines.append(f"  {name:<{width}}  passed by {row['pass']:>{digits}}/{count} {row['pass_rate']:>5.0%}"
+                     f"   not started {row['not_started']:>{digits}}, failed {row['fail']:>{digits}},"
+                     f" error {row['error']:>{digits}}, timeout {row['timeout']:>{digits}}")
     return "\n".join(lines)
 
 
-def grades_csv(entries: list[tuple[Day, dict]], timestamps: dict[tuple[str, str], str] | None = None) -> str:
-    """One row per day and student, with ``nbgrader export``'s columns and number format."""
+Late = dict[tuple[str, str], tuple[str, float]]  # (day, student) → (due date, late penalty) from the gradebook
+
+
+def grades_csv(entries: list[tuple[Day, dict]], timestamps: dict[tuple[str, str], str] | None = None,
+               late: Late | None = None) -> str:
+    """One row per day and student, with ``nbgrader export``'s columns and number format; the due date
+    and late penalty are the gradebook's (nbgrader's late-submission policy), the score net of it."""
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for day, doc in entries:
+        key = (day.slug, doc["student"])
+        duedate, penalty = (late or {}).get(key, ("", 0.0))
+        raw = float(doc["score"])
         writer.writerow({
-            "assignment": day.slug, "duedate": "", "timestamp": (timestamps or {}).get((day.slug, doc["student"]), ""),
+            "assignment": day.slug, "duedate": duedate, "timestamp": (timestamps or {}).get(key, ""),
             "student_id": doc["student"], "last_name": "", "first_name": "", "email": "",
-            "raw_score": float(doc["score"]), "late_submission_penalty": 0.0, "score": float(doc["score"]),
+            "raw_score": raw, "late_submission_penalty": float(penalty), "score": raw - float(penalty),
             "max_score": float(doc["max_score"]),
         })
     return stream.getvalue()
+
+
+def stored_results(day: Day, folder: Path) -> tuple[list[dict], list[str]]:
+    """Every stored result of the day in ``folder/submissions/``, by student, and a line for each file
+    left out (unreadable, of another day, or graded against tasks the day no longer has)."""
+    docs, skipped = [], []
+    tasks = [t.name for t in day.tasks]
+    for path in sorted((folder / "submissions").glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            skipped.append(f"{path}: not a readable results document ({exc})")
+            continue
+        if not isinstance(doc, dict) or doc.get("day") != day.slug or doc.get("student") != path.stem:
+            skipped.append(f"{path}: not a result of {day.slug} for {path.stem}")
+        elif [t.get("task") for t in doc.get("tasks", [])] != tasks:
+            skipped.append(f"{path}: graded against other tasks than {day.slug}'s; grade it again")
+        else:
+            docs.append(doc)
+    return docs, skipped
 
 
 def feedback(day: Day, doc: dict) -> str:
@@ -145,8 +180,10 @@ def histogram(day: Day, docs: list[dict], path: Path) -> None:
 Stamps = dict[tuple[str, str], str]  # (day, student) → submission time
 
 
-def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: Stamps | None = None) -> dict:
-    """grades.csv, summary.json, histogram.png and feedback/<student>.md in ``folder``; returns the paths."""
+def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: Stamps | None = None,
+                  late: Late | None = None) -> dict:
+    """grades.csv, summary.json, histogram.png and feedback/<student>.md in ``folder`` for the class in
+    ``docs`` (give it every stored result: see :func:`class_reports`); returns the paths."""
     data = summary(day, docs)
     paths = {
         "grades": folder / "grades.csv",
@@ -154,9 +191,18 @@ def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: Stamps |
         "histogram": folder / "histogram.png",
         "feedback": folder / "feedback",
     }
-    write_atomically(paths["grades"], grades_csv([(day, doc) for doc in docs], timestamps))
+    write_atomically(paths["grades"], grades_csv([(day, doc) for doc in docs], timestamps, late))
     write_atomically(paths["summary"], json.dumps(data, indent=1) + "\n")
     histogram(day, docs, paths["histogram"])
     for doc in docs:
         write_atomically(paths["feedback"] / f"{doc['student']}.md", feedback(day, doc))
     return paths
+
+
+def class_reports(day: Day, folder: Path, timestamps: Stamps | None = None, late: Late | None = None
+                  ) -> tuple[list[dict], list[str]]:
+    """Rebuild the day's class reports in ``folder`` from every stored result there; returns the class's
+    results documents and a line for each stored file left out."""
+    docs, skipped = stored_results(day, folder)
+    write_reports(day, docs, folder, timestamps, late)
+    return docs, skipped

@@ -1,0 +1,95 @@
+"""After grading: the class's reports, rebuilt from every stored result, and nbgrader's gradebook.
+
+A run of ``daykit grade`` may grade the whole class or one student; either way the day's reports
+(``results/<day>/grades.csv``, ``summary.json``, ``histogram.png``, feedback) and the course's
+``grades.csv`` (every day) are made again from every result stored for the day, and every submission
+of the run that nbgrader knows (``submitted/<student>/<day>/``) is written through to the gradebook
+with its autograded notebook, so that nbgrader's formgrader, feedback and export see daykit's grades.
+This runs in the coordinating process only: the grading processes return data, one process writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from daykit.authoring.build import write_atomically
+from daykit.authoring.model import Day
+from daykit.course import Course, CourseError
+from daykit.grading.reports import Late, class_reports, grades_csv, stored_results
+from daykit.nbgrader.gradebook import GradebookError, Graded, TaskGrade, late_penalties, write_through
+
+
+@dataclass
+class Published:
+    """What publishing a day's results did: the class as reported, and what was left out and why."""
+
+    docs: list[dict]
+    skipped: list[str] = field(default_factory=list)
+    gradebook: list[str] = field(default_factory=list)  # students written to the gradebook
+    notes: list[str] = field(default_factory=list)
+
+
+def timestamp_of(path: Path) -> str:
+    """nbgrader's timestamp.txt beside a submission, as ``nbgrader export`` shows it (without the zone)."""
+    stamp = Path(path).parent / "timestamp.txt"
+    if not stamp.is_file():
+        return ""
+    return stamp.read_text(encoding="utf-8", errors="replace").strip()[:64].removesuffix(" UTC")
+
+
+def collected(course_dir: Path, day: str, doc: dict) -> Graded | None:
+    """The result as the gradebook takes it, when its file is the one nbgrader collected:
+    ``submitted/<student>/<day>/`` of the course. Other files (named on the command line) are not."""
+    path = Path(doc["path"]).resolve()
+    folder = (Path(course_dir) / "submitted" / doc["student"] / day).resolve()
+    if path.parent != folder:
+        return None
+    tasks = tuple(TaskGrade(t["task"], t["status"], float(t["points"]), t.get("message") or "")
+                  for t in doc["tasks"])
+    return Graded(doc["student"], folder, path, tasks)
+
+
+def publish(course: Course, day: Day, docs: list[dict], folder: Path, course_dir: Path | None = None,
+            gradebook: bool = True) -> Published:
+    """Write ``docs`` (this run's results) through to the gradebook of the nbgrader course at
+    ``course_dir`` (default: the course root), then rebuild the day's reports in ``folder`` from every
+    stored result, with nbgrader's due dates and late penalties."""
+    course_dir = Path(course_dir or course.root)
+    result = Published(docs=[])
+    if gradebook:
+        graded = [g for g in (collected(course_dir, day.slug, d) for d in docs) if g is not None]
+        outside = sorted(d["student"] for d in docs if collected(course_dir, day.slug, d) is None)
+        if outside:
+            result.notes.append(f"not in the gradebook (not under submitted/<student>/{day.slug}/): "
+                                + ", ".join(outside))
+        if graded:
+            try:
+                write_through(course_dir, day.slug, graded)
+            except GradebookError as exc:
+                result.notes.append(f"gradebook not written: {exc}")
+            else:
+                result.gradebook = [g.student for g in graded]
+    late = late_penalties(course_dir, [day.slug]) if gradebook else {}
+    stored, _ = stored_results(day, folder)
+    stamps = {(day.slug, d["student"]): timestamp_of(Path(d["path"])) for d in stored}
+    result.docs, result.skipped = class_reports(day, folder, stamps, late)
+    return result
+
+
+def course_grades(course: Course, days: dict[str, Day], results: Path, path: Path,
+                  course_dir: Path | None = None) -> Path:
+    """The course's grades.csv: one row per day and student, from every stored result in
+    ``results/<day>/``, with the gradebook's due dates and late penalties."""
+    entries, stamps = [], {}
+    late: Late = {}
+    try:
+        late = late_penalties(Path(course_dir or course.root), list(days))
+    except CourseError:
+        late = {}
+    for slug, day in days.items():
+        docs, _ = stored_results(day, results / slug)
+        entries += [(day, doc) for doc in docs]
+        stamps.update({(slug, d["student"]): timestamp_of(Path(d["path"])) for d in docs})
+    write_atomically(path, grades_csv(entries, stamps, late))
+    return path

@@ -1,0 +1,329 @@
+"""nbgrader's gradebook written from outside nbgrader: what ``nbgrader autograde`` records, from daykit's grades.
+
+In: the graded tasks of each submission (plain data, returned by daykit's grading processes) and the
+nbgrader course folder. Out: nbgrader's gradebook (students, submissions with their ``timestamp.txt``,
+each test cell's ``auto_score``, each task's comment, ``needs_manual_grade`` as autograde sets it, the
+late-submission penalty from nbgrader's own policy) and ``autograded/<student>/<day>/<day>.ipynb`` as
+nbgrader writes it, so that formgrader, ``generate_feedback``, ``release_feedback`` and ``export`` work
+on daykit's grading as on ``nbgrader autograde``'s.
+
+One process writes (SQLite allows one writer): the caller, after its grading processes have returned.
+A ``manual_score`` or ``manual_comment`` an instructor entered is never written: nbgrader adds it to
+(in place of) the automatic score itself, and a regrade keeps it, flagged for review as autograde does.
+The gradebook's URL is the course's (``nbgrader_config.py``: SQLite ``gradebook.db`` unless
+``DAYKIT_DB_URL`` names another database).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from daykit.course import CourseError
+from daykit.nbgrader.run import _alembic_on_path, load_config, quiet_gradebook
+
+NOT_STARTED_COMMENT = "No response."  # what nbgrader says of a solution cell left as released
+
+
+class GradebookError(CourseError):
+    """The gradebook cannot take the grades; the message says why and what to run."""
+
+
+@dataclass(frozen=True)
+class TaskGrade:
+    """One task of one submission as daykit graded it; its test cell is ``test_<task>``."""
+
+    task: str
+    status: str  # pass, fail, error, timeout, not_started
+    points: float
+    message: str
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A graded submission: the student, its folder ``submitted/<student>/<day>/``, the file graded."""
+
+    student: str
+    folder: Path
+    path: Path
+    tasks: tuple[TaskGrade, ...]
+
+
+def course_directory(course_dir: Path):
+    """nbgrader's CourseDirectory for the course at ``course_dir``, configured from its nbgrader_config.py."""
+    from nbgrader.coursedir import CourseDirectory
+
+    return CourseDirectory(config=load_config(course_dir))
+
+
+def database_url(course_dir: Path) -> str:
+    return course_directory(course_dir).db_url
+
+
+def _exists(url: str) -> bool:
+    """False for an SQLite gradebook whose file is not there (reading must not create one)."""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).exists()
+    return True
+
+
+def open_gradebook(course_dir: Path):
+    from nbgrader.api import Gradebook
+
+    _alembic_on_path()
+    coursedir = course_directory(course_dir)
+    return Gradebook(coursedir.db_url, coursedir.course_id)
+
+
+# ------------------------------------------------------------------------------------- write-through
+
+
+def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str, float]:
+    """Record every graded submission of ``day`` in the course's gradebook as ``nbgrader autograde``
+    does, and write its autograded notebook; returns each student's late-submission penalty.
+
+    The day must be in the gradebook (``nbgrader generate_assignment`` / ``daykit release`` put it
+    there), with one test cell ``test_<task>`` per task; else GradebookError says what to run.
+    """
+    from nbgrader.api import MissingEntry
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    course_dir = Path(course_dir).resolve()
+    config = load_config(course_dir)
+    coursedir = course_directory(course_dir)
+    penalties: dict[str, float] = {}
+    with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
+        try:
+            notebook = gradebook.find_notebook(day, day)
+        except MissingEntry:
+            raise GradebookError(
+                f"{day} is not in the gradebook ({coursedir.db_url}): release it first with `daykit release "
+                f"{day}` (or `nbgrader generate_assignment {day}`), then grade again.") from None
+        grade_cells = {cell.name for cell in notebook.grade_cells}
+        solution_cells = {cell.name for cell in notebook.solution_cells}
+        source_cells = {cell.name: {"source": cell.source, "checksum": cell.checksum, "locked": cell.locked}
+                        for cell in notebook.source_cells}
+        assigner = AssignLatePenalties(config=config)
+        assigner.init_plugin()
+        for item in graded:
+            missing = [f"test_{t.task}" for t in item.tasks if f"test_{t.task}" not in grade_cells]
+            if missing:
+                raise GradebookError(f"the gradebook's {day} has no test cell {', '.join(missing)}: release {day} "
+                                     "again after `daykit build`, then grade again.")
+            gradebook.update_or_create_student(item.student)
+            timestamp = coursedir.get_existing_timestamp(str(item.folder))
+            if timestamp:
+                submission = gradebook.update_or_create_submission(day, item.student, timestamp=timestamp)
+            else:
+                submission = gradebook.update_or_create_submission(day, item.student)
+            for task in item.tasks:
+                grade = gradebook.find_grade(f"test_{task.task}", day, day, item.student)
+                grade.auto_score = float(task.points)
+                # autograde's rule: a grade an instructor entered is flagged for review, never replaced
+                grade.needs_manual_grade = grade.manual_score is not None
+                if task.task in solution_cells:
+                    comment = gradebook.find_comment(task.task, day, day, item.student)
+                    comment.auto_comment = _comment(task)
+            gradebook.db.commit()
+            penalties[item.student] = _late_penalty(gradebook, assigner, day, item.student, submission)
+            gradebook.db.commit()
+    for item in graded:
+        if item.path.suffix == ".ipynb" and item.path.is_file():
+            write_autograded(course_dir, day, item, source_cells)
+    return penalties
+
+
+def _comment(task: TaskGrade) -> str | None:
+    if task.status == "pass":
+        return None
+    if task.status == "not_started":
+        return NOT_STARTED_COMMENT
+    return task.message or None
+
+
+def _late_penalty(gradebook, assigner, day: str, student: str, submission) -> float:
+    """nbgrader's AssignLatePenalties, step for step: the course's late-submission plugin decides."""
+    notebook = gradebook.find_submission_notebook(day, day, student)
+    notebook.late_submission_penalty = None
+    seconds = submission.total_seconds_late
+    if seconds and seconds > 0:
+        penalty = assigner.plugin_inst.late_submission_penalty(student, notebook.score, seconds)
+        if penalty is not None:
+            notebook.late_submission_penalty = assigner._check_late_penalty(notebook, penalty)
+    return float(notebook.late_submission_penalty or 0.0)
+
+
+def late_penalties(course_dir: Path, days: list[str]) -> dict[tuple[str, str], tuple[str, float]]:
+    """``(day, student) → (due date, late penalty)`` for every submission in the gradebook, as ``nbgrader
+    export`` shows them; empty when there is no gradebook yet."""
+    if not _exists(database_url(course_dir)):
+        return {}
+    found = {}
+    with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
+        for assignment in gradebook.assignments:
+            if assignment.name not in days:
+                continue
+            duedate = "" if assignment.duedate is None else str(assignment.duedate)
+            for submission in assignment.submissions:
+                penalty = sum(float(n.late_submission_penalty or 0.0) for n in submission.notebooks)
+                found[(assignment.name, submission.student.id)] = (duedate, penalty)
+    return found
+
+
+# ------------------------------------------------------------------------------- autograded notebooks
+
+
+def _output(task: TaskGrade) -> dict:
+    """The test cell's output as it would be after running: a line when it passed, else the error."""
+    if task.status == "pass":
+        return {"output_type": "stream", "name": "stdout", "text": f"{task.task}: every check passed.\n"}
+    name = {"not_started": "NotStarted", "fail": "CheckFailure", "timeout": "TimeoutError"}.get(task.status, "Error")
+    message = task.message or f"{task.task}: {task.status}"
+    return {"output_type": "error", "ename": name, "evalue": message, "traceback": [f"{name}: {message}"]}
+
+
+def autograded_notebook(submitted: dict, source_cells: dict[str, dict], tasks: tuple[TaskGrade, ...],
+                        source_notebook: dict | None = None) -> dict:
+    """The submitted notebook as ``nbgrader autograde`` leaves it: outputs cleared, every locked cell
+    (test cells included) restored from the gradebook with its checksum, missing test cells put back
+    after their task's cell, the kernelspec the instructor's, and each test cell's output the outcome
+    daykit graded (an error output for a failure: nbgrader's sign of a failed cell)."""
+    notebook = copy.deepcopy(submitted)
+    by_task = {t.task: t for t in tasks}
+    cells = []
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        cell_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        if cell_id in source_cells and source_cells[cell_id]["locked"]:
+            cell["source"] = source_cells[cell_id]["source"]
+            meta["checksum"] = source_cells[cell_id]["checksum"]
+            cell["metadata"].update(deletable=False, editable=False)
+        cells.append(cell)
+    present = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells}
+    for task in tasks:  # put back a deleted test cell after its task's cell (OverwriteCells.add_missing_cells)
+        name = f"test_{task.task}"
+        if name in present or name not in source_cells:
+            continue
+        template = next((c for c in (source_notebook or {}).get("cells", [])
+                         if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == name), None)
+        if template is None:
+            continue
+        cell = copy.deepcopy(template)
+        cell["source"] = source_cells[name]["source"]
+        cell["metadata"]["nbgrader"]["checksum"] = source_cells[name]["checksum"]
+        cell["metadata"].update(deletable=False, editable=False)
+        after = next((i for i, c in enumerate(cells)
+                      if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == task.task), len(cells) - 1)
+        cells.insert(after + 1, cell)
+    count = 0
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        count += 1
+        cell["execution_count"] = count
+        cell_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or ""
+        task = by_task.get(cell_id.removeprefix("test_")) if cell_id.startswith("test_") else None
+        if task is not None:
+            cell["outputs"] = [_output(task)]
+    notebook["cells"] = cells
+    if source_notebook and "kernelspec" in source_notebook.get("metadata", {}):
+        notebook.setdefault("metadata", {})["kernelspec"] = copy.deepcopy(source_notebook["metadata"]["kernelspec"])
+    return notebook
+
+
+def write_autograded(course_dir: Path, day: str, item: Graded, source_cells: dict[str, dict]) -> Path:
+    """``autograded/<student>/<day>/<day>.ipynb`` and the submission's timestamp.txt, read-only as
+    nbgrader writes them, replaced atomically."""
+    folder = Path(course_dir) / "autograded" / item.student / day
+    folder.mkdir(parents=True, exist_ok=True)
+    submitted = json.loads(item.path.read_text(encoding="utf-8"))
+    source_path = Path(course_dir) / "source" / day / f"{day}.ipynb"
+    source = json.loads(source_path.read_text(encoding="utf-8")) if source_path.exists() else None
+    notebook = autograded_notebook(submitted, source_cells, item.tasks, source)
+    target = folder / f"{day}.ipynb"
+    _write_read_only(target, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+    stamp = item.folder / "timestamp.txt"
+    if stamp.is_file():
+        _write_read_only(folder / "timestamp.txt", stamp.read_text(encoding="utf-8"))
+    return target
+
+
+def _write_read_only(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o444)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def remove_autograded(course_dir: Path, day: str, student: str) -> None:
+    shutil.rmtree(Path(course_dir) / "autograded" / student / day, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------- export
+
+
+def export_csv(course_dir: Path, day: str, path: Path) -> Path:
+    """``nbgrader export`` of one day, by nbgrader's own CSV plugin, from the course's gradebook."""
+    from nbgrader.plugins import CsvExportPlugin
+
+    if not _exists(database_url(course_dir)):
+        raise GradebookError(f"there is no gradebook at {database_url(course_dir)}: grade {day} first.")
+    plugin = CsvExportPlugin(config=load_config(course_dir))
+    plugin.to, plugin.assignment = str(path), [day]
+    with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
+        if day not in {a.name for a in gradebook.assignments}:
+            _missing(day)
+        plugin.export(gradebook)
+    return path
+
+
+def _missing(day: str) -> None:
+    raise GradebookError(f"{day} is not in the gradebook: release it (`daykit release {day}`) and grade it first.")
+
+
+@dataclass(frozen=True)
+class StudentScore:
+    student: str
+    first_name: str
+    last_name: str
+    lms_user_id: str
+    score: float | None  # net of the late penalty; None without a submission
+
+
+def scores(course_dir: Path, day: str) -> tuple[float, list[StudentScore]]:
+    """The day's points possible and every student's score in the gradebook (manual grades included,
+    late penalty taken off), as formgrader and ``nbgrader export`` count them."""
+    from nbgrader.api import MissingEntry
+
+    if not _exists(database_url(course_dir)):
+        raise GradebookError(f"there is no gradebook at {database_url(course_dir)}: grade {day} first.")
+    rows = []
+    with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
+        try:
+            assignment = gradebook.find_assignment(day)
+        except MissingEntry:
+            _missing(day)
+        possible = float(assignment.max_score)
+        for student in gradebook.students:
+            try:
+                submission = gradebook.find_submission(day, student.id)
+            except MissingEntry:
+                score = None
+            else:
+                penalty = sum(float(n.late_submission_penalty or 0.0) for n in submission.notebooks)
+                score = float(submission.score) - penalty
+            rows.append(StudentScore(student.id, student.first_name or "", student.last_name or "",
+                                     student.lms_user_id or "", score))
+    return possible, rows
