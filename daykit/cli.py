@@ -15,6 +15,8 @@ COMMANDS = [
     "daykit.nbgrader.release",
     "daykit.demo.run",
     "daykit.grading.grade",
+    "daykit.site.build",
+    "daykit.grading.export",
     "daykit.student.check",
     "daykit.student.hints",
     "daykit.student.watch",
