@@ -12,7 +12,9 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config)
 root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = root
 c.CourseDirectory.course_id = "ml-calculus"
-c.CourseDirectory.db_url = os.environ.get("DAYKIT_DB_URL", "sqlite:///" + os.path.join(root, "gradebook.db"))
+# SQLite lets one process write at a time; others wait up to 60 s (not 5) when graders run side by side.
+sqlite = "sqlite:///" + os.path.join(root, "gradebook.db") + "?timeout=60"
+c.CourseDirectory.db_url = os.environ.get("DAYKIT_DB_URL", sqlite)
 
 # The same stub as exercises/: nbgrader's default, spelled out so the two never drift apart.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

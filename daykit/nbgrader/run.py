@@ -32,7 +32,9 @@ PRIVATE_GRADEBOOK = """
 
 # Added by daykit.nbgrader.run.temporary_course: this copy keeps its own gradebook, whatever DAYKIT_DB_URL says.
 import os as _os
-c.CourseDirectory.db_url = "sqlite:///" + _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "gradebook.db")
+c.CourseDirectory.db_url = (
+    "sqlite:///" + _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "gradebook.db") + "?timeout=60"
+)
 """
 
 
