@@ -1,38 +1,79 @@
 """``daykit demo``: the instructor's loop end to end on a sample class — build, release, collect, grade, report.
 
-For every day: build the artefacts, release the notebooks with nbgrader, lay out a sample class in
-the course root's ``submitted/`` (the reference, the untouched release, and one known-wrong variant
-per task), grade it with ``daykit grade`` (in parallel, isolated; a second run reuses every result
-still current), print a table of students × tasks per day, and write ``grades.csv`` with nbgrader's
-export columns beside the per-day reports in ``results/``.
+The demo works in an nbgrader course of its own, ``demo/`` in the course root (a copy of
+``nbgrader_config.py``, with its gradebook inside it, and of ``source/``), so its sample students never
+mix with a real class in ``submitted/``, ``results/``, ``grades.csv`` or ``gradebook.db``. For every day:
+build the artefacts, release the notebooks with nbgrader into ``demo/release/``, lay out a sample class in
+``demo/submitted/`` (the reference, the untouched release, and one known-wrong variant per task), grade
+it with ``daykit grade`` (in parallel, isolated; a second run reuses every result still current), write
+it through to the demo's gradebook and ``demo/autograded/`` as ``nbgrader autograde`` would, print a
+table of students × tasks per day, and write ``demo/grades.csv`` with nbgrader's export columns beside
+the per-day reports in ``demo/results/``.
 
-The table's "as designed" column says whether each sample student scored as its variant implies:
-a known-wrong task scores nothing, and so may the tasks whose checks or code call it.
+The table's "as expected" column says whether each sample student scored what its code implies (the
+legend under each table says how): a known-wrong task scores nothing, and so may the tasks whose checks
+or code call it.
 """
 
 from __future__ import annotations
 
 import ast
+import shutil
 import time
+from pathlib import Path
 
 from daykit.authoring.build import build, write_atomically
 from daykit.authoring.model import Day, load_day
-from daykit.course import Course
+from daykit.course import Course, CourseError
 from daykit.demo.agreement import points_by_task
 from daykit.demo.sample_class import SampleStudent, one_wrong_per_task, sample_class, write_submissions
-from daykit.grading.grade import ClassRun, Submission, grade_together, progress_bar, timestamps
-from daykit.grading.reports import grades_csv, write_reports
+from daykit.grading.grade import ClassRun, Submission, grade_together, progress_bar
+from daykit.grading.publish import course_grades, publish
 from daykit.nbgrader.release import release
+from daykit.nbgrader.run import CONFIG, PRIVATE_GRADEBOOK
+
+DEMO_FOLDER = "demo"
+EXPECTED_LEGEND = ("as expected: yes when the student scored what its code implies: the reference every point,\n"
+                   "  the untouched release none, a known-wrong task none (the tasks that call it may lose theirs),\n"
+                   "  every other task full points.")
+
+
+def demo_course(course: Course) -> Path:
+    """The demo's own nbgrader course, ``demo/`` in the course root: the course's nbgrader_config.py
+    (its gradebook pinned inside the folder) and a copy of source/, refreshed on every run. Its
+    submitted/, autograded/, results/, grades.csv and gradebook.db hold the sample class only."""
+    folder = course.root / DEMO_FOLDER
+    config = course.root / CONFIG
+    source = course.root / "source"
+    if not config.exists() or not source.is_dir():
+        raise CourseError(f"{course.root} needs {CONFIG} and source/ (run `daykit build`) for the demo's course.")
+    folder.mkdir(exist_ok=True)
+    text = config.read_text(encoding="utf-8") + PRIVATE_GRADEBOOK
+    if not (folder / CONFIG).exists() or (folder / CONFIG).read_text(encoding="utf-8") != text:
+        write_atomically(folder / CONFIG, text)
+    copy = folder / "source"
+    if copy.exists() and _same_tree(source, copy):
+        return folder
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(source, copy)
+    return folder
+
+
+def _same_tree(first: Path, second: Path) -> bool:
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    if files != sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file()):
+        return False
+    return all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
 
 Scores = dict[str, dict[str, dict[str, float]]]  # day → student → task → points
 
 
-def lay_out_class(course: Course, days: list[str]) -> dict[str, list[SampleStudent]]:
-    """Write the demo class's notebooks into ``submitted/`` of the course root (release first)."""
+def lay_out_class(course: Course, days: list[str], folder: Path) -> dict[str, list[SampleStudent]]:
+    """Write the demo class's notebooks into ``submitted/`` of the demo's course ``folder`` (release first)."""
     students = {}
     for day in days:
         students[day] = one_wrong_per_task(sample_class(course, day))
-        write_submissions(course.root, day, students[day])
+        write_submissions(folder, day, students[day])
     return students
 
 
@@ -87,7 +128,7 @@ def render_table(day: Day, students: list[SampleStudent], scores: dict[str, dict
     tasks = day.tasks
     lines = [f"{day.slug}: {day.title} (max {_points(day.max_score)})"]
     lines += [f"  [{n}] {t.name} ({_points(t.points)} pt)" for n, t in enumerate(tasks, 1)]
-    header = ["student"] + [f"[{n}]" for n in range(1, len(tasks) + 1)] + ["total", "as designed", "description"]
+    header = ["student"] + [f"[{n}]" for n in range(1, len(tasks) + 1)] + ["total", "as expected", "description"]
     rows = []
     for student in students:
         got = scores.get(student.student_id, {})
@@ -99,6 +140,7 @@ def render_table(day: Day, students: list[SampleStudent], scores: dict[str, dict
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    lines.append("  " + EXPECTED_LEGEND)
     return "\n".join(lines)
 
 
@@ -126,31 +168,34 @@ def run(args) -> int:
     mark = started
     written = build(course, days)
     mark = step(f"built {len(days)} day(s), {len(written)} file(s) rewritten", mark)
-    release(course, days)
-    mark = step(f"released {len(days)} day(s) with nbgrader into release/", mark)
-    students = lay_out_class(course, days)
+    home = demo_course(course)
+    where = course.relative(home)
+    release(Course(home), days)
+    mark = step(f"released {len(days)} day(s) with nbgrader into {where}/release/ (the demo's own course)", mark)
+    students = lay_out_class(course, days, home)
     count = sum(len(s) for s in students.values())
-    mark = step(f"laid out {count} sample submissions in submitted/", mark)
+    mark = step(f"laid out {count} sample submissions in {where}/submitted/", mark)
     models = {day: load_day(course, day) for day in days}
     batches = []
     for day in days:
-        folder = course.root / "submitted"
+        folder = home / "submitted"
         files = [Submission(s.student_id, folder / s.student_id / day / f"{day}.ipynb") for s in students[day]]
-        batches.append((ClassRun(course, models[day]), files))
+        batches.append((ClassRun(course, models[day], results=home / "results" / day), files))
     graded = grade_together(batches, progress=progress_bar())
     mark = step(f"graded {count} submissions with daykit grade", mark)
-    scores, entries, stamps = {}, [], {}
-    for (run_, submissions), docs in zip(batches, graded, strict=True):
+    scores = {}
+    for (run_, _), docs in zip(batches, graded, strict=True):
         day = run_.day.slug
-        stamps.update(timestamps(day, submissions))
-        write_reports(run_.day, docs, run_.folder, stamps)
+        publish(course, run_.day, docs, run_.folder, course_dir=home)
         scores[day] = points_by_task(docs)
-        entries += [(run_.day, doc) for doc in docs]
-        print("\n" + render_table(run_.day, students[day], scores[day]))
-    csv_path = course.root / "grades.csv"
-    write_atomically(csv_path, grades_csv(entries, stamps))
-    print(f"\nwrote {course.relative(csv_path)} (nbgrader's export columns); per day: results/<day>/ holds each "
-          "student's JSON, grades.csv, summary.json, histogram.png and feedback/<student>.md")
+    mark = step(f"wrote the grades to {where}'s nbgrader gradebook and {where}/autograded/", mark)
+    for run_, _ in batches:
+        print("\n" + render_table(run_.day, students[run_.day.slug], scores[run_.day.slug]))
+    csv_path = course_grades(course, {run_.day.slug: run_.day for run_, _ in batches}, home / "results",
+                             home / "grades.csv", course_dir=home)
+    print(f"\nwrote {course.relative(csv_path)} (nbgrader's export columns); per day: {where}/results/<day>/ holds "
+          "each student's JSON, grades.csv, summary.json, histogram.png and feedback/<student>.md. The sample "
+          f"class is nbgrader's too: from {where}/, `nbgrader generate_feedback DAY` or formgrader show it.")
     odd = surprises(course, students, scores)
     for line in odd:
         print(f"not as designed: {line}")
