@@ -78,16 +78,35 @@ def notebook_code(path: Path) -> list[str]:
     return [strip_magics(c["source"]) for c in cells if c["cell_type"] == "code" and not is_test_cell(c)]
 
 
+class Located(str):
+    """An error message that also says where it happened: ``filename`` (a file, or a notebook's cell as
+    ``load_target`` names it), ``line`` and ``task`` (the task whose cell holds the line), each None when
+    unknown."""
+
+    def __new__(cls, message: str, filename: str, line: int | None, task: str | None) -> Located:
+        text = super().__new__(cls, message)
+        text.filename, text.line, text.task = filename, line, task
+        return text
+
+
 def describe_exception(exc: BaseException, filename: str) -> str:
+    """``path, line 121, in numerical_gradient: SyntaxError: invalid syntax``: the file, the line and the
+    task it is in, then what went wrong (a ``Located`` message)."""
+    from daykit.checking.where import task_at  # where reads notebooks with this module
+
+    line = None
     if isinstance(exc, SyntaxError):
-        return f"{filename}, line {exc.lineno}: SyntaxError: {exc.msg}"
-    line = ""
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = f", line {tb.tb_lineno}"
-        tb = tb.tb_next
-    return f"{filename}{line}: {type(exc).__name__}: {exc}"
+        line, what = exc.lineno, f"{type(exc).__name__}: {exc.msg}"
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        what = f"called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else f"{type(exc).__name__}: {exc}"
+    task = task_at(filename, line)
+    where = filename + (f", line {line}" if line else "") + (f", in {task}" if task else "")
+    return Located(f"{where}: {what}", filename, line, task)
 
 
 def load_target(path: Path, name: str) -> tuple[dict, str | None]:

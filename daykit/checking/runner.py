@@ -18,6 +18,7 @@ import cloudpickle
 
 from daykit.authoring.model import Day
 from daykit.checking.loading import load_module
+from daykit.checking.where import pointer, split_name, student_frame
 from daykit.checks import CheckFailure, NotStarted, _unstarted
 from daykit.course import Course
 
@@ -120,8 +121,18 @@ def run_check(check: Check, functions: dict[str, Callable], source: str) -> tupl
     except StudentError as exc:
         return Status.ERROR, str(exc)
     except Exception as exc:  # the student's own code raised, in a practice run
-        return Status.ERROR, f"{check.task} raised {type(exc).__name__}: {exc}"
+        return Status.ERROR, f"{check.task} raised {type(exc).__name__}{_student_line(exc, check, functions, source)}: {exc}"
     return Status.PASS, ""
+
+
+def _student_line(exc: BaseException, check: Check, functions: dict, source: str) -> str:
+    """`` at exercises/day_39.py, line 118, in numerical_gradient``: the innermost line of the student's
+    own file in the traceback (the file of the task functions; never the kit's proxies)."""
+    kit = Path(__file__).resolve().parents[1]
+    files = {getattr(getattr(functions[n], "__code__", None), "co_filename", None) for n in check.tasks}
+    files = {f for f in files if isinstance(f, str) and not Path(split_name(f)[0]).resolve().is_relative_to(kit)}
+    frame = student_frame(exc.__traceback__, files)
+    return f" at {pointer(frame[0], frame[1], source)}" if frame else ""
 
 
 def grade_task(task: str, points: int, checks: list[Check], functions: dict, source: str) -> TaskResult:

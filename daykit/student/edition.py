@@ -30,7 +30,8 @@ from daykit.student.readme import student_readme
 SHIPPED_MODULES = (
     "__init__", "__main__", "cli", "course", "checks", "notebook",
     "authoring/__init__", "authoring/model",
-    "checking/__init__", "checking/loading", "checking/runner", "checking/pytest_plugin",
+    "checking/__init__", "checking/loading", "checking/runner", "checking/pytest_plugin", "checking/where",
+    "checking/limit",
     "student/__init__", "student/practice", "student/check", "student/screen", "student/state", "student/hints",
     "student/watch",
 )

@@ -12,7 +12,7 @@ import sys
 import textwrap
 
 from daykit.checking.runner import Status, TaskResult
-from daykit.student.practice import DayResult
+from daykit.student.practice import OUTPUT_LINES, DayResult, PracticeDay
 
 BAR_WIDTH = 30
 WIDTH = 100
@@ -54,31 +54,52 @@ def _indent(text: str, prefix: str) -> str:
 
 
 def task_line(result: TaskResult, width: int, style: Style) -> str:
+    """A task's line: its mark, name, worth in points and status word, then its message if it did not pass.
+
+    The points are what the task is worth, not a score: a practice run runs only the visible checks."""
     symbol, color, word = LABELS[result.status]
     head = f"  {style.paint(style.symbols[symbol], color)} {result.task:<{width}}  "
-    head += f"{result.points:>2}/{result.max_points:<2} pt  {style.paint(word, color)}"
+    head += f"{result.max_points:>2} pt  {style.paint(word, color)}"
     if result.status in (Status.PASS, Status.NOT_STARTED) or not result.message:
         return head
     return head + "\n" + _indent(result.message, "      ")
 
 
-def day_table(result: DayResult, style: Style) -> str:
-    day = result.day
-    lines = [style.paint(f"{day.title}", "bold") + f"   ({day.label})"]
-    if result.load_error:
-        lines.append(_indent(f"{day.label} does not load: {result.load_error}", "  ! "))
-    width = max(len(t.name) for t in day.tasks)
-    lines += [task_line(r, width, style) for r in result.results]
-    points = sum(r.points for r in result.results)
+def day_head(day: PracticeDay, label: str, style: Style) -> str:
+    return style.paint(f"{day.title}", "bold") + f"   ({label})"
+
+
+def load_line(result: DayResult) -> str:
+    return _indent(f"does not load: {result.load_error}", "  ! ")
+
+
+def task_width(day: PracticeDay) -> int:
+    return max(len(t.name) for t in day.tasks)
+
+
+def day_foot(result: DayResult, style: Style) -> str:
+    """The day's counts, and what they measured: the visible checks only."""
     total = sum(r.max_points for r in result.results)
     counts = ", ".join(f"{result.count(s)} {LABELS[s][2]}" for s in Status if result.count(s))
-    summary = f"  {result.passed}/{len(result.results)} tasks, {points}/{total} points: {counts}"
-    lines.append(style.paint(summary, "dim"))
+    summary = f"  visible checks: {counts} ({result.passed}/{len(result.results)} tasks)"
+    if result.done:
+        summary += f"; at grading, hidden checks try other inputs for the {total} points"
+    lines = [style.paint(summary, "dim")]
     if result.output.strip():
         shown = result.output.strip().splitlines()
-        clipped = shown[-20:]
-        lines.append(f"  your code printed{' (last 20 lines)' if len(shown) > 20 else ''}:")
+        clipped = shown[-OUTPUT_LINES:]
+        lines.append(f"  your code printed{f' (last {OUTPUT_LINES} lines)' if len(shown) > OUTPUT_LINES else ''}:")
         lines += [f"  | {line}" for line in clipped]
+    return "\n".join(lines)
+
+
+def day_table(result: DayResult, style: Style) -> str:
+    lines = [day_head(result.day, result.label, style)]
+    if result.load_error:
+        lines.append(load_line(result))
+    width = task_width(result.day)
+    lines += [task_line(r, width, style) for r in result.results]
+    lines.append(day_foot(result, style))
     return "\n".join(lines)
 
 
@@ -89,24 +110,33 @@ def progress_bar(everything: list[DayResult], style: Style) -> str:
     bar = style.paint(style.symbols["full"] * filled, "green") + style.symbols["empty"] * (BAR_WIDTH - filled)
     days = sum(r.done for r in everything)
     percent = 100 * done // total if total else 0
-    return f"Course progress  {bar}  {done}/{total} tasks ({percent}%), {days}/{len(everything)} days complete"
+    return (f"Course progress  {bar}  {done}/{total} tasks ({percent}%), {days}/{len(everything)} days complete"
+            " (visible checks)")
 
 
-def next_step(shown: list[DayResult]) -> str:
-    """The one thing to do next: fix the first failure, else start the first task not started."""
+def next_step(shown: list[DayResult], command: str = "check") -> str:
+    """The one thing to do next: make the file load, fix the first failure, else start the first task
+    not started; when everything shown passes, say what the grade will still depend on."""
+    for result in shown:
+        if result.load_error:
+            number = result.day.slug.split("_")[1]
+            where = result.load_where or result.label
+            return (f"Next: fix {where} — {result.label} must load before its tasks can be checked; "
+                    f"then `daykit {command} {number}` again.")
     for result in shown:
         for task in result.results:
             if task.status in (Status.FAIL, Status.ERROR, Status.TIMEOUT):
                 number = result.day.slug.split("_")[1]
-                return (f"Next: fix {task.task} in {result.day.label} (the message above says what went wrong); "
+                return (f"Next: fix {task.task} in {result.label} (the message above says what went wrong); "
                         f"stuck? `daykit hint {number} {task.task}`.")
     for result in shown:
         for task in result.results:
             if task.status is Status.NOT_STARTED:
                 number = result.day.slug.split("_")[1]
-                return (f"Next: write {task.task} in {result.day.label}, where it says YOUR CODE HERE; "
+                return (f"Next: write {task.task} in {result.label}, where it says YOUR CODE HERE; "
                         f"then `daykit check {number}` (or `daykit watch {number}`).")
-    return "Every task shown passes its visible checks. Well done!"
+    return ("Visible checks passed; at grading, hidden checks try other inputs. Before you submit, try each "
+            "function on inputs of your own and compare with what its docstring says it must return.")
 
 
 def render_check(shown: list[DayResult], everything: list[DayResult], color: bool | None = None) -> str:

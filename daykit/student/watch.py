@@ -5,6 +5,11 @@ changing (debounce), re-runs only the day that changed and redraws a compact scr
 the course progress, the file being watched and a one-line key menu. Typing ``h`` then Enter shows the
 next hint of the first unfinished task, ``q`` then Enter (or Ctrl-C) quits.
 
+The checks run as in ``daykit check``: in a child process, each task within its time limit, and the
+screen is redrawn as each task ends, with the task running named, so a task that hangs shows as
+running, then as timed out. ``--target`` watches another file (a ``.py`` or ``.ipynb``) than the
+day's exercise file.
+
 ``Watcher.step()`` is one iteration and ``watch(..., iterations=N)`` runs N of them, so the loop is
 tested without a terminal.
 """
@@ -15,12 +20,15 @@ import select
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from daykit.checking.runner import Status
+from daykit.checking.limit import TASK_SECONDS
+from daykit.checking.runner import Status, TaskResult
 from daykit.course import Course
+from daykit.student.check import add_target_options, chosen_days, targets
 from daykit.student.hints import reveal
-from daykit.student.practice import DayResult, course_results, run_day
-from daykit.student.screen import Style, day_table, progress_bar
+from daykit.student.practice import DayResult, Interrupted, course_results, practice_day, run_day
+from daykit.student.screen import Style, day_head, day_table, load_line, progress_bar, task_line, task_width
 
 CLEAR = "\033[2J\033[H"
 INTERVAL = 0.5
@@ -28,9 +36,7 @@ DEBOUNCE = 0.2
 
 
 def terminal_keys() -> list[str]:
-    """Lines typed on the terminal since the last call (none when stdin is not a terminal)."""
-    if not sys.stdin.isatty():
-        return []
+    """Lines typed since the last call, on the terminal or a pipe (none when stdin cannot be polled)."""
     lines = []
     try:
         while select.select([sys.stdin], [], [], 0)[0]:
@@ -48,8 +54,12 @@ class Watcher:
 
     def __init__(self, course: Course, days: list[str], *, out=None, color: bool | None = None,
                  sleep: Callable[[float], None] = time.sleep, keys: Callable[[], list[str]] = terminal_keys,
-                 debounce: float = DEBOUNCE):
+                 debounce: float = DEBOUNCE, files: dict[str, tuple[Path | None, str | None]] | None = None,
+                 limit: float = TASK_SECONDS):
         self.course, self.days = course, days
+        self.files = files or {day: (None, None) for day in days}  # day -> (--target file, its label)
+        self.limit = limit
+        self.partial: dict | None = None  # the run in progress: its day, load error, results, running task
         self.out = out or sys.stdout
         self.style = Style(color)
         self.clear = self.style.color
@@ -64,7 +74,7 @@ class Watcher:
         out = {}
         for day in self.days:
             try:
-                stat = self.course.stub(day).stat()
+                stat = (self.files[day][0] or self.course.stub(day)).stat()
                 out[day] = (stat.st_mtime_ns, stat.st_size)
             except FileNotFoundError:
                 out[day] = (0, 0)
@@ -87,23 +97,62 @@ class Watcher:
 
     def rerun(self, days: list[str]) -> None:
         for day in days:
-            self.results[day] = run_day(self.course, day)
-        if days:
-            self.current = days[-1]
+            self.current = day
+            target, label = self.files[day]
+            self.partial = {"day": practice_day(self.course, day), "label": label, "load": None, "done": [],
+                            "running": None, "since": time.monotonic()}
+            self.draw()
+            try:
+                self.results[day] = run_day(self.course, day, target=target, label=label, limit=self.limit,
+                                            report=self.progress)
+            finally:
+                self.partial = None
+
+    def progress(self, kind: str, value) -> None:
+        """Redraw as a run goes: when a task starts (named as running) and when it ends."""
+        if self.partial is None:
+            return
+        if kind == "loaded":
+            self.partial["load"] = value
+        elif kind == "start":
+            self.partial["running"], self.partial["since"] = value, time.monotonic()
+            self.draw()
+        elif kind == "done":
+            self.partial["done"].append(value)
+            self.partial["running"] = None
+            self.draw()
+
+    def running_screen(self) -> str:
+        run = self.partial
+        day = run["day"]
+        label = run["label"] or day.label
+        width = task_width(day)
+        lines = [day_head(day, label, self.style)]
+        if run["load"]:
+            lines.append(load_line(DayResult(day, [], run["load"])))
+        done: list[TaskResult] = run["done"]
+        lines += [task_line(r, width, self.style) for r in done]
+        finished = {r.task for r in done}
+        for task in day.tasks:
+            if task.name == run["running"]:
+                lines.append(self.style.paint(f"  … {task.name:<{width}}  {task.points:>2} pt  running "
+                                              f"(stopped after {self.limit:g} s)", "yellow"))
+            elif task.name not in finished:
+                lines.append(self.style.paint(f"    {task.name:<{width}}  {task.points:>2} pt  waiting", "dim"))
+        return "\n".join(lines) + f"\n\nChecking {label}…"
 
     def screen(self) -> str:
+        if self.partial is not None:
+            return self.running_screen()
         result = self.results[self.current]
         number = self.current.split("_")[1]
-        everything = course_results(self.course, self.results)
         menu = f"h⏎ next hint · q⏎ quit · Ctrl-C quit · in another terminal: daykit hint {number} TASK"
-        parts = [
-            day_table(result, self.style),
-            progress_bar(everything, self.style),
-            f"Watching {result.day.label}: save it to re-run its checks.",
-            self.style.paint(menu, "dim"),
-        ]
+        parts = [day_table(result, self.style)]
+        if self.files[self.current][0] is None:
+            parts.append(progress_bar(course_results(self.course, self.results), self.style))
+        parts += [f"Watching {result.label}: save it to re-run its checks.", self.style.paint(menu, "dim")]
         if self.note:
-            parts.insert(2, self.note)
+            parts.insert(len(parts) - 2, self.note)
         return "\n\n".join(parts)
 
     def draw(self) -> None:
@@ -160,10 +209,15 @@ def watch(course: Course, days: list[str], *, iterations: int | None = None, int
 
 def run(args) -> int:
     course = Course.here()
-    days = course.select(args.days)
-    days = [d for d in days if course.stub(d).exists()] or days
+    days = chosen_days(course, args.days, args.target)
+    if args.target is None:
+        days = [d for d in days if course.stub(d).exists()] or days
+    files = targets(course, days, args.target)
+    days = [d for d in days if d in files]
     try:
-        watch(course, days)
+        watch(course, days, files=files, limit=args.time_limit)
+    except Interrupted as exc:
+        print(f"\n{exc}")
     except KeyboardInterrupt:
         pass
     print("\nStopped watching. Run `daykit check` to see where you stand.")
@@ -173,4 +227,5 @@ def run(args) -> int:
 def add_command(commands) -> None:
     command = commands.add_parser("watch", help="re-run the checks each time you save an exercise file")
     command.add_argument("days", nargs="*", metavar="DAY", help="days to watch, like 39 (default: all)")
+    add_target_options(command)
     command.set_defaults(run=run)
