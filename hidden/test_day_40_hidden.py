@@ -230,6 +230,18 @@ def test_gradient_at_an_integer_point(gradient):
     )
 
 
+def test_gradient_leaves_the_point_alone(gradient):
+    point = np.array([0.5, -1.2, 2.0, 0.3])
+    before = point.copy()
+    gradient(four_variables, point, h=0.1)
+    expect_true(
+        np.array_equal(point, before),
+        f"gradient changed the point it was given: it was {before}, it is now {point}. Work on a copy, "
+        "e.g. p = np.array(point, dtype=float); moving an entry and moving it back rounds.",
+        "the point passed in is modified",
+    )
+
+
 # ------------------------------------------------------------------------------------- trapezoid
 
 # Euler–Maclaurin: T_n − I = h²·(f'(b) − f'(a))/12 − (b − a)·h⁴·f⁗(ξ)/720 for some ξ in [a, b].

@@ -152,6 +152,17 @@ def test_minimize_one_dimensional_and_out_of_iterations(minimize):
     )
 
 
+def test_minimize_leaves_x0_alone(minimize):
+    x0 = np.array([0.5, 1.5, -1.0])
+    before = x0.copy()
+    minimize(quadratic_gradient(np.diag([1.0, 2.0, 3.0])), x0, 0.1, 1e-6, 300)
+    expect_true(
+        np.array_equal(x0, before),
+        f"minimize changed x0: it was {before}, it is now {x0}.",
+        "x0 is modified",
+    )
+
+
 # ---------------------------------------------------------------------------------- mse_gradient
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from daykit.checks import expect_array, expect_close, expect_raises
+from daykit.checks import expect_array, expect_close, expect_raises, expect_true
 from tests.test_day_42 import (
     SIGMOID_TOL,
     exact_sigmoid,
@@ -182,6 +182,29 @@ def test_two_layer_gradients_other_shapes(two_layer_gradients):
             f"W2 ({n_hidden}, {n_out})",
             "the gradient for other layer sizes and batch sizes",
         )
+
+
+def expect_params_alone(params, originals, call):
+    """params must hold the same keys and the same arrays, entry for entry, as before the call."""
+    expect_true(
+        params.keys() == originals.keys() and all(np.array_equal(params[k], originals[k]) for k in originals),
+        f"{call} changed params (its keys or the entries of its arrays); work on copies.",
+        "params was modified",
+    )
+
+
+def test_two_layer_forward_leaves_params_alone(two_layer_forward):
+    X, _, params = network(3, 5, 4, 6, 4321)
+    originals = {key: value.copy() for key, value in params.items()}
+    two_layer_forward(X, params)
+    expect_params_alone(params, originals, "two_layer_forward(X, params)")
+
+
+def test_two_layer_gradients_leave_params_alone(two_layer_gradients):
+    X, Y, params = network(3, 5, 4, 6, 4321)
+    originals = {key: value.copy() for key, value in params.items()}
+    two_layer_gradients(X, Y, params)
+    expect_params_alone(params, originals, "two_layer_gradients(X, Y, params)")
 
 
 def test_two_layer_gradients_rejects_labels_of_the_wrong_shape(two_layer_gradients):

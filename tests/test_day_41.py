@@ -161,6 +161,19 @@ def test_gradient_descent_rejects_bad_input(gradient_descent):
     )
 
 
+def test_gradient_descent_leaves_x0_alone(gradient_descent):
+    x0 = np.array([1.0, -2.0])
+    before = x0.copy()
+    call = "gradient_descent(grad of ½(x² + 4y²), x0=np.array([1.0, -2.0]), learning_rate=0.2, n_iterations=5)"
+    gradient_descent(quadratic_gradient(np.diag([1.0, 4.0])), x0, 0.2, 5)
+    expect_true(
+        np.array_equal(x0, before),
+        f"{call} changed x0: it was {before}, it is now {x0}. The caller's starting point is not yours to "
+        "move: start from a new array, x = np.array(x0, dtype=float), and write x = x - η·g.",
+        "x0 is modified",
+    )
+
+
 # ------------------------------------------------------------------------------------- minimize
 
 

@@ -183,6 +183,20 @@ def gradient(f, point, h=1e-5):
     return np.array([[(f(p + h * e) - f(p - h * e)) / (2 * h)] for e in np.eye(len(p))])
 
 
+@wrong("gradient", "moves the caller's point in place and back by arithmetic, which rounds: the point changes")
+def gradient(f, point, h=1e-5):
+    p = np.asarray(point, dtype=float)  # the caller's own array when it is already float
+    grad = np.empty(p.shape[0])
+    for i in range(p.shape[0]):
+        p[i] += h
+        up = f(p)
+        p[i] -= 2 * h
+        down = f(p)
+        p[i] += h
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
 @right("gradient", "vectorised over the rows of h·np.eye(n)")
 def gradient(f, point, h=1e-5):
     p = np.asarray(point, dtype=float)

@@ -22,6 +22,18 @@ def gradient_descent(grad, x0, learning_rate=0.1, n_iterations=100):
     return np.array(path)
 
 
+@wrong("gradient_descent", "steps the caller's x0 in place (storing copies, so the path itself is right)")
+def gradient_descent(grad, x0, learning_rate=0.1, n_iterations=100):
+    if learning_rate <= 0 or n_iterations < 0:
+        raise ValueError("bad learning_rate or n_iterations")
+    x = np.asarray(x0, dtype=float)  # the caller's own array when it is already float
+    path = [x.copy()]
+    for _ in range(n_iterations):
+        x -= learning_rate * np.asarray(grad(x), dtype=float)
+        path.append(x.copy())
+    return np.array(path)
+
+
 @wrong("gradient_descent", "returns the n_iterations iterates without x0")
 def gradient_descent(grad, x0, learning_rate=0.1, n_iterations=100):
     if learning_rate <= 0 or n_iterations < 0:
@@ -97,6 +109,20 @@ def minimize(grad, x0, learning_rate=0.1, tol=1e-8, max_iterations=500):
         if np.linalg.norm(step) < tol:
             converged = True
     return {"x": x, "iterations": max_iterations, "converged": converged}
+
+
+@wrong("minimize", "steps the caller's x0 in place")
+def minimize(grad, x0, learning_rate=0.1, tol=1e-8, max_iterations=500):
+    x = np.asarray(x0, dtype=float)  # the caller's own array when it is already float
+    bound = 1e8 * (1.0 + np.linalg.norm(x))
+    for k in range(1, max_iterations + 1):
+        step = learning_rate * np.asarray(grad(x), dtype=float)
+        x -= step
+        if not np.all(np.isfinite(x)) or np.linalg.norm(x) > bound:
+            raise ValueError(f"diverged after {k} iterations: learning_rate too large")
+        if np.linalg.norm(step) < tol:
+            return {"x": x.copy(), "iterations": k, "converged": True}
+    return {"x": x.copy(), "iterations": max_iterations, "converged": False}
 
 
 @wrong("minimize", "stops on the gradient norm instead of the step length η‖∇f‖")

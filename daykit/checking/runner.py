@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-import cloudpickle
-
 from daykit.authoring.model import Day
 from daykit.checking.loading import load_module
 from daykit.checking.where import pointer, split_name, student_frame
@@ -80,25 +78,28 @@ def load_checks(course: Course, day: str) -> list[Check]:
             if name.startswith("test_") and callable(function) and function.__module__ == module.__name__:
                 tasks = tuple(inspect.signature(function).parameters)
                 found.append(Check(name, tasks, function, hidden))
-    _send_checks_by_value(course)
     return found
 
 
-def _send_checks_by_value(course: Course) -> None:
-    """Functions of the check files (or of what they import from the course, like ``tests.test_day_43``)
-    that a check passes to a task travel by value: the worker cannot import the course's files."""
-    folders = [(course.root / name).resolve() for name in ("tests", "hidden")]
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None)
-        if path and any(Path(path).resolve().is_relative_to(folder) for folder in folders):
-            try:
-                cloudpickle.register_pickle_by_value(module)
-            except ValueError:  # already registered
-                pass
+MAX_MESSAGE = 600
+
+
+def _capped(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
 
 
 def _public_message(check: Check, failure: CheckFailure) -> str:
-    return f"a hidden check failed: {failure.kind}." if check.hidden else failure.detail
+    return _capped(f"a hidden check failed: {failure.kind}." if check.hidden else failure.detail)
+
+
+def _builtin_kind(exc: BaseException) -> str:
+    return next((c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"), "Exception")
+
+
+def _shown(check: Check, message: str, public: str) -> str:
+    """What a check's error shows: for a hidden check only ``public``, which holds no value (no input,
+    no message of the student's exception, no traceback line), whatever the student's code did."""
+    return _capped(f"a hidden check of {check.task} failed: {public}." if check.hidden else message)
 
 
 def run_check(check: Check, functions: dict[str, Callable], source: str) -> tuple[Status, str]:
@@ -117,11 +118,15 @@ def run_check(check: Check, functions: dict[str, Callable], source: str) -> tupl
             return Status.FAIL, f"{check.task} is checked with {culprit}, which is not started yet in {source}."
         return Status.NOT_STARTED, f"{check.task} is not started: replace `raise NotImplementedError()` in {source}."
     except TaskTimeout as exc:
-        return Status.TIMEOUT, str(exc)
+        return Status.TIMEOUT, _shown(check, str(exc), getattr(exc, "public", "it ran past its time limit"))
     except StudentError as exc:
-        return Status.ERROR, str(exc)
+        return Status.ERROR, _shown(check, str(exc), getattr(exc, "public", f"{check.task} raised an exception"))
     except Exception as exc:  # the student's own code raised, in a practice run
-        return Status.ERROR, f"{check.task} raised {type(exc).__name__}{_student_line(exc, check, functions, source)}: {exc}"
+        return Status.ERROR, _shown(
+            check,
+            f"{check.task} raised {type(exc).__name__}{_student_line(exc, check, functions, source)}: {exc}",
+            f"{check.task} raised {_builtin_kind(exc)}",
+        )
     return Status.PASS, ""
 
 
@@ -147,14 +152,27 @@ def grade_task(task: str, points: int, checks: list[Check], functions: dict, sou
 def grade_functions(
     day: Day, checks: list[Check], functions: dict, source: str, before_task: Callable[[], None] | None = None
 ) -> list[TaskResult]:
-    """Every task of the day, in the day's order; ``before_task`` runs before each (a fresh time budget)."""
-    results = []
-    for task in day.tasks:
-        if before_task is not None:
-            before_task()
-        mine = [c for c in checks if c.task == task.name]
-        results.append(grade_task(task.name, task.points, mine, functions, source))
-    return results
+    """Every task of the day, in the day's order; ``before_task`` runs before each task's turn (a fresh
+    time budget).
+
+    The visible checks of every task run before any hidden check (as ``pytest tests hidden`` runs
+    them), so that nothing a hidden check hands the code can come back in a visible check's message: a
+    function that keeps its inputs in a global and returns them later only ever returns them to a
+    hidden check, whose messages hold no value. A task's verdict is the same in either order: it
+    passes when every check passes, and its first failing check, visible before hidden, speaks.
+    """
+    results: dict[str, TaskResult] = {}
+    for hidden in (False, True):
+        for task in day.tasks:
+            mine = [c for c in checks if c.task == task.name and c.hidden is hidden]
+            if task.name in results or (hidden and not mine):
+                continue
+            if before_task is not None:
+                before_task()
+            result = grade_task(task.name, task.points, mine, functions, source)
+            if result.status is not Status.PASS or hidden:
+                results[task.name] = result
+    return [results.get(t.name) or TaskResult(t.name, Status.PASS, t.points, t.points, "") for t in day.tasks]
 
 
 def callables(namespace: dict) -> dict[str, Callable]:

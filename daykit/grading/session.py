@@ -5,20 +5,39 @@ function. Calling a proxy sends the arguments to the worker and returns the deco
 raises what the runner understands: NotStarted, StudentError (the code raised, exited or sent
 something that is not plain data), TaskTimeout. Each task gets its own time budget and a live
 worker: after a crash or a timeout the next task starts a fresh one, so a failure costs one task.
+
+Every error carries ``public``: the same in words without any value (no input, no message of the
+student's, no exit code), which is all that a hidden check shows.
+
+Two things make a call through the worker judge as a call in-process does:
+
+- **Callables stay here.** A function that a check passes to a task (the function to integrate, to
+  differentiate, to minimise) never travels: the worker gets a stand-in, and calling it sends the
+  plain-data arguments back here, where the real function runs and its plain-data result is sent to
+  the worker. When the student's code calls it with objects of its own (a dual number, a graph node),
+  the function runs here on stand-ins for those objects, each operation of which (``+``, ``*``,
+  ``**``, comparisons, ``float()``...) is carried out by the worker on the real object. Callbacks
+  are bounded in number per task and by the task's time budget; everything the worker sends, here
+  too, passes the wire's validation. A callable is usable during the call it was passed to only.
+- **Changes in place come back.** The worker sends, with its answer, the new contents of every
+  array, list, dict or tuple argument that the call changed, and they are written into the caller's
+  own objects, so that a check that an argument is not modified sees the change as under pytest.
 """
 
 from __future__ import annotations
 
 import builtins
 import functools
+import io
 import os
+import pickle
 import shutil
 import signal
 import socket
 import tempfile
 import time
 
-import cloudpickle
+import numpy as np
 
 from daykit.checking.runner import StudentError, TaskTimeout
 from daykit.checks import NotStarted
@@ -26,9 +45,23 @@ from daykit.grading.wire import WireError, decode, loads
 from daykit.grading.worker import Limits, recv_frame, send_frame
 from daykit.grading.zygote import Zygote, exit_description
 
+MAX_CALLBACKS = 200_000  # calls of the checks' callables, and operations on the submission's objects, per task
+MAX_MESSAGE = 500
+
 
 class WorkerDied(StudentError):
     """The worker ended without answering: an exit, a signal, or the memory limit."""
+
+
+class ChannelError(StudentError):
+    """The worker broke the protocol or a bound: the task ends here, whatever the check would catch."""
+
+
+def failure(cls: type[Exception], message: str, public: str) -> Exception:
+    """An error with its message (capped) and its ``public`` form, the one without values."""
+    error = cls(message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "...")
+    error.public = public
+    return error
 
 
 @functools.cache
@@ -56,6 +89,21 @@ def zygote() -> Zygote:
     return _ZYGOTES[pid]
 
 
+class _Pickler(pickle.Pickler):
+    """Pickles what the grader sends: plain data, with ``References`` in place of callables and of the
+    worker's own objects (the worker rebuilds them as stand-ins, or finds its objects again)."""
+
+    def persistent_id(self, obj):
+        return obj.pid if isinstance(obj, Reference) else None
+
+
+class Reference:
+    __slots__ = ("pid",)
+
+    def __init__(self, kind: str, number: int) -> None:
+        self.pid = (kind, number)
+
+
 class Worker:
     """One student process from the fork server, and its socket."""
 
@@ -66,23 +114,39 @@ class Worker:
         child.close()
         self.sock, self.alive, self.status = parent, True, 0
 
-    def request(self, message: tuple, deadline: float) -> dict:
+    def send(self, message) -> None:
+        stream = io.BytesIO()
+        _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(message)
+        send_frame(self.sock, stream.getvalue())
+
+    def request(self, message: tuple, deadline: float, serve=None) -> dict:
+        """Send a request and return the worker's reply; meanwhile ``serve`` answers the worker's
+        callbacks (a dict in, a dict out). A broken channel kills the worker."""
         try:
-            send_frame(self.sock, cloudpickle.dumps(message))
-            reply = loads(recv_frame(self.sock, deadline))
+            self.send(message)
+            while True:
+                reply = loads(recv_frame(self.sock, deadline))
+                if not isinstance(reply, dict):
+                    raise WireError("a malformed reply")
+                if "callback" not in reply:
+                    return reply
+                if serve is None:
+                    raise WireError("a callback where none can be made")
+                self.send(("reply", serve(reply)))
         except TimeoutError:
             self.kill()
-            raise TaskTimeout("timed out") from None
+            raise failure(TaskTimeout, "timed out", "it ran past its time limit") from None
         except (EOFError, OSError):
             self.kill()
-            raise WorkerDied(f"the process {exit_description(self.status)}") from None
+            raise failure(WorkerDied, f"the process {exit_description(self.status)}",
+                          "the process ended (an exit, a crash or the memory limit)") from None
         except WireError as exc:
             self.kill()
-            raise StudentError(f"the process sent {exc}") from None
-        if not isinstance(reply, dict):
+            raise failure(ChannelError, f"the process sent {exc}", "the process sent something that is not plain data"
+                          ) from None
+        except BaseException:  # a callback that broke a bound, or the grader itself interrupted
             self.kill()
-            raise StudentError("the process sent a malformed reply")
-        return reply
+            raise
 
     def kill(self) -> None:
         if not self.alive:
@@ -98,6 +162,92 @@ class Worker:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+class RemoteObject:
+    """The grader's stand-in for an object of the submission's own, while a check's callable runs on it:
+    every operation is carried out by the worker on the real object."""
+
+    __slots__ = ("_session", "_number")
+
+    def __init__(self, session: Session, number: int) -> None:
+        self._session, self._number = session, number
+
+    def _op(self, name: str, *operands):
+        return self._session.operate(self._number, name, operands)
+
+    def __repr__(self) -> str:
+        return "<an object of the submission>"
+
+    __hash__ = object.__hash__
+
+    def __bool__(self):
+        return _typed(self._op("bool"), bool, "__bool__")
+
+    def __float__(self):
+        return _typed(self._op("float"), float, "__float__")
+
+    def __int__(self):
+        return _typed(self._op("int"), int, "__int__")
+
+    def __index__(self):
+        return _typed(self._op("index"), int, "__index__")
+
+    def __complex__(self):
+        return _typed(self._op("complex"), complex, "__complex__")
+
+    def __len__(self):
+        return _typed(self._op("len"), int, "__len__")
+
+    def __getitem__(self, key):
+        return self._op("getitem", key)
+
+
+def _typed(value, kind: type, method: str):
+    if type(value) is not kind and not (kind is float and isinstance(value, float)):
+        raise TypeError(f"{method} returned a {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
+def _forward(name: str):
+    def method(self, other):
+        return self._op(name, other)
+
+    return method
+
+
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "lt", "le", "eq", "ne", "gt", "ge"):
+    setattr(RemoteObject, f"__{_name}__", _forward(_name))
+    if _name not in ("lt", "le", "eq", "ne", "gt", "ge"):
+        setattr(RemoteObject, f"__r{_name}__", _forward(f"r{_name}"))
+for _name in ("neg", "pos", "abs"):
+    setattr(RemoteObject, f"__{_name}__", lambda self, _n=_name: self._op(_n))
+
+
+def _apply(target, new) -> bool:
+    """Write ``new`` into ``target`` in place where it can be done; whether it was."""
+    if isinstance(target, np.ndarray) and isinstance(new, np.ndarray):
+        if target.shape != new.shape or not target.flags.writeable:
+            return False
+        np.copyto(target, new, casting="unsafe")
+        return True
+    if isinstance(target, list) and isinstance(new, list):
+        for index in range(min(len(target), len(new))):
+            if not _apply(target[index], new[index]):
+                target[index] = new[index]
+        del target[len(new):]
+        target.extend(new[len(target):])
+        return True
+    if isinstance(target, dict) and isinstance(new, dict):
+        for key in [k for k in target if k not in new]:
+            del target[key]
+        for key, value in new.items():
+            if key not in target or not _apply(target[key], value):
+                target[key] = value
+        return True
+    if isinstance(target, tuple) and isinstance(new, tuple) and len(target) == len(new):
+        return all([_apply(t, n) for t, n in zip(target, new, strict=True)])
+    return False
+
+
 class Session:
     """A submission's code in a worker, called task by task through proxies."""
 
@@ -109,6 +259,8 @@ class Session:
         self.load_errors: list[str] = []
         self.isolation: list[str] = []
         self.fatal: StudentError | TaskTimeout | None = None
+        self.callables: list = []  # the checks' callables handed to the call under way
+        self.callbacks = 0
         self._start()
 
     def _start(self) -> None:
@@ -117,13 +269,16 @@ class Session:
         try:
             reply = self.worker.request(("load", self.chunks, self.as_main), deadline)
         except TaskTimeout:
-            self.fatal = TaskTimeout(
+            self.fatal = failure(
+                TaskTimeout,
                 f"loading {self.label} took longer than {self.limits.load_seconds:g} s "
-                "(is there an endless loop outside the functions?)"
+                "(is there an endless loop outside the functions?)",
+                "loading the submission ran past its time limit",
             )
             return
         except StudentError as exc:
-            self.fatal = StudentError(f"{self.label} could not be loaded: {exc}")
+            self.fatal = failure(StudentError, f"{self.label} could not be loaded: {exc}",
+                                 "the submission could not be loaded")
             return
         self.defined = [n for n in reply.get("defined", []) if isinstance(n, str)]
         self.load_errors = [str(e)[:400] for e in reply.get("errors", [])][:5]
@@ -133,38 +288,138 @@ class Session:
         if self.fatal is None and (self.worker is None or not self.worker.alive):
             self._start()
         self.deadline = time.monotonic() + self.limits.task_seconds
+        self.callbacks = 0
+
+    # ------------------------------------------------------------------- what travels to the worker
+
+    def _outbound(self, value):
+        """``value`` ready to pickle for the worker: callables and the worker's own objects by reference."""
+        if isinstance(value, RemoteObject):
+            return Reference("h", value._number)
+        if type(value) in (list, tuple):
+            return type(value)(self._outbound(v) for v in value)
+        if type(value) is dict:
+            return {k: self._outbound(v) for k, v in value.items()}
+        if callable(value) and not isinstance(value, type):
+            self.callables.append(value)
+            return Reference("f", len(self.callables) - 1)
+        return value
+
+    def _inbound(self, value, what: str):
+        """Plain data from the worker (handles become stand-ins for the submission's objects)."""
+        try:
+            return decode(value, handles=lambda n: RemoteObject(self, n))
+        except WireError as exc:
+            raise failure(ChannelError, f"{what} {exc}", f"{what} something that is not plain data") from None
+
+    def _spend(self, what: str) -> None:
+        self.callbacks += 1
+        if self.callbacks > MAX_CALLBACKS:
+            raise failure(ChannelError, f"{what} more than {MAX_CALLBACKS} times in one task",
+                          f"{what} too many times")
+        if time.monotonic() > self.deadline:
+            limit = self.limits.task_seconds
+            raise failure(TaskTimeout, f"the task ran past the limit of {limit:g} s", "it ran past its time limit")
+
+    def _callback(self, request: dict) -> dict:
+        """Run a check's callable on the arguments the worker sent; the reply for the worker."""
+        self._spend("the code called a function passed in")
+        number = request.get("callback")
+        if not (isinstance(number, int) and 0 <= number < len(self.callables)):
+            raise failure(ChannelError, "the process called back a function it was never given",
+                          "the process broke the protocol")
+        args = self._inbound(request.get("args"), "a function passed in was given")
+        kwargs = self._inbound(request.get("kwargs"), "a function passed in was given")
+        if not isinstance(args, list) or not isinstance(kwargs, dict):
+            raise failure(ChannelError, "the process sent a malformed callback", "the process broke the protocol")
+        try:
+            value = self.callables[number](*args, **kwargs)
+        except (TaskTimeout, ChannelError, WorkerDied):
+            raise
+        except Exception as exc:  # the check's function failed on what the student's code gave it
+            kind = next((c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"), "Exception")
+            return {"raised": kind}
+        return {"value": self._outbound(value)}
+
+    def operate(self, number: int, name: str, operands: tuple):
+        """An operation of a check's callable on the submission's object ``number``, done by the worker."""
+        self._spend("a function passed in operated on the code's objects")
+        if self.worker is None or not self.worker.alive:
+            raise failure(ChannelError, "the process ended earlier in this task", "the process ended")
+        reply = self.worker.request(("op", number, name, self._outbound(operands)), self.deadline, self._callback)
+        if "value" in reply:
+            return self._inbound(reply["value"], "an object of the code's own gave")
+        if "raised" in reply:
+            raise _raised(f"an operation on the code's objects ({name})", reply)
+        if "unsendable" in reply:
+            raise TypeError(f"an operation on the code's objects ({name}) gave a value that cannot be sent")
+        raise failure(ChannelError, f"the process could not carry out {name}", "the process broke the protocol")
+
+    # --------------------------------------------------------------------------------- task calls
 
     def call(self, name: str, args: tuple, kwargs: dict):
         if self.fatal is not None:
             raise self.fatal
         if self.worker is None or not self.worker.alive:
-            raise StudentError(f"{name} cannot run: the process ended earlier in this task")
+            raise failure(StudentError, f"{name} cannot run: the process ended earlier in this task",
+                          f"{name} cannot run: the process ended earlier in this task")
+        self.callables = []
+        message = ("call", name, self._outbound(tuple(args)), self._outbound(dict(kwargs)))
         try:
-            reply = self.worker.request(("call", name, args, kwargs), self.deadline)
+            reply = self.worker.request(message, self.deadline, self._callback)
         except TaskTimeout:
             limit = self.limits.task_seconds
-            raise TaskTimeout(f"{name} ran past the limit of {limit:g} s (an endless loop?)") from None
+            raise failure(TaskTimeout, f"{name} ran past the limit of {limit:g} s (an endless loop?)",
+                          f"{name} ran past its time limit") from None
         except WorkerDied as exc:
-            raise WorkerDied(f"while running {name}, {exc}") from None
+            raise failure(WorkerDied, f"while running {name}, {exc}", f"while running {name}, {exc.public}") from None
+        except ChannelError as exc:
+            raise failure(ChannelError, f"{name}: {exc}", f"{name}: {exc.public}") from None
+        finally:
+            self.callables = []
+        self._copy_back(name, reply.get("changed"), args, kwargs)
         if "value" in reply:
             try:
                 return decode(reply["value"])
             except WireError as exc:
-                raise StudentError(f"{name} returned {exc}") from None
+                raise failure(StudentError, f"{name} returned {exc}",
+                              f"{name} returned something that is not plain data") from None
         if reply.get("not_started"):
             raise NotStarted(name)
         if "raised" in reply:
-            error = student_exception(reply.get("kind"))(f"{name} raised {str(reply['raised'])[:500]}")
-            error.student_message = str(reply.get("message", ""))[:300]  # what the student's own raise said
-            raise error
+            raise _raised(name, reply)
         if "internal" in reply:
-            raise StudentError(f"{name} could not be called: {str(reply['internal'])[:500]}")
+            raise failure(StudentError, f"{name} could not be called: {reply['internal']}",
+                          f"{name} could not be called")
         if "unsendable" in reply:
-            raise StudentError(
+            raise failure(
+                StudentError,
                 f"{name} returned {str(reply['unsendable'])[:200]}, which is not plain data: return numbers, "
-                "NumPy arrays, SymPy expressions, or tuples, lists and dicts of them"
+                "NumPy arrays, SymPy expressions, or tuples, lists and dicts of them",
+                f"{name} returned something that is not plain data",
             )
-        raise StudentError(f"{name}: the process sent a malformed reply")
+        raise failure(StudentError, f"{name}: the process sent a malformed reply", f"{name}: a malformed reply")
+
+    def _copy_back(self, name: str, changed, args: tuple, kwargs: dict) -> None:
+        """Write the arguments' new contents, as the worker sent them, into the caller's objects."""
+        if changed is None:
+            return
+        if not isinstance(changed, dict):
+            raise failure(StudentError, f"{name}: the process sent a malformed reply", f"{name}: a malformed reply")
+        for key, state in changed.items():
+            if key.startswith("=") and key[1:] in kwargs:
+                target = kwargs[key[1:]]
+            elif key.isdigit() and int(key) < len(args):
+                target = args[int(key)]
+            else:
+                continue
+            try:
+                _apply(target, decode(state))
+            except WireError as exc:
+                raise failure(StudentError, f"{name} changed an argument into {exc}",
+                              f"{name} changed an argument into something that is not plain data") from None
+            except (TypeError, ValueError):  # a read-only or otherwise unwritable object of the check's
+                continue
 
     def proxy(self, name: str):
         def call(*args, **kwargs):
@@ -180,3 +435,16 @@ class Session:
     def close(self) -> None:
         if self.worker is not None:
             self.worker.kill()
+
+
+def _raised(name: str, reply: dict) -> Exception:
+    """The student's exception as its built-in kind, with the student's own message kept apart."""
+    kind = reply.get("kind") if isinstance(reply.get("kind"), str) else None
+    shown = kind or "an exception"
+    try:
+        error = student_exception(kind)(f"{name} raised {str(reply.get('raised'))[:MAX_MESSAGE]}")
+    except TypeError:  # a built-in kind whose constructor wants more
+        error = StudentError(f"{name} raised {str(reply.get('raised'))[:MAX_MESSAGE]}")
+    error.public = f"{name} raised {shown}"
+    error.student_message = str(reply.get("message", ""))[:300]  # what the student's own raise said
+    return error

@@ -1,10 +1,14 @@
 """The data that crosses between the grader and a student's worker process.
 
-Grader → worker: trusted data (arguments, callables the checks pass in), pickled with cloudpickle.
+Grader → worker: trusted plain data (the arguments of a call, what a callback returned), pickled; a
+callable that a check passes in never travels: the worker gets a stand-in that calls back (session.py).
 Worker → grader: JSON only, never pickle. ``encode`` runs in the worker; ``decode`` runs in the grader
 and trusts nothing: every value is rebuilt from an allow-list of types (numbers, strings, lists,
 tuples, dicts, NumPy arrays of numbers, SymPy expressions and matrices), within limits on size and
-depth, so that a hostile process can only ever send back a plain value.
+depth, so that a hostile process can only ever send back a plain value. The one exception is a
+handle (``{"$handle": n}``): while a check's callable runs on objects of the submission's own (a
+dual number, say), the worker sends a number for each, and the grader's stand-in for it forwards
+every operation back to the worker; ``decode`` accepts handles only where the caller asks for them.
 """
 
 from __future__ import annotations
@@ -80,8 +84,20 @@ def _encode_expr(expr) -> list:
     raise Unsendable(f"a SymPy {name}, which the grader does not accept")
 
 
-def encode(value, depth: int = 0):
-    """A JSON-ready form of a plain value; raises Unsendable for anything else."""
+def encode(value, depth: int = 0, handle=None):
+    """A JSON-ready form of a plain value; raises Unsendable for anything else, or, given ``handle``
+    (a function that keeps an object and returns its number), sends that number in its place."""
+    if handle is None:
+        return _encode(value, depth, None)
+    try:
+        return _encode(value, depth, handle)
+    except Unsendable:
+        if depth > MAX_DEPTH:
+            raise
+        return {"$handle": handle(value)}
+
+
+def _encode(value, depth: int, handle):
     if depth > MAX_DEPTH:
         raise Unsendable("a value nested too deeply")
     if value is None or isinstance(value, (bool, str)):
@@ -91,22 +107,22 @@ def encode(value, depth: int = 0):
     if isinstance(value, float):
         return value if math.isfinite(value) else {"$float": repr(value)}
     if isinstance(value, complex):
-        return {"$complex": [encode(value.real), encode(value.imag)]}
+        return {"$complex": [_encode(value.real, depth + 1, None), _encode(value.imag, depth + 1, None)]}
     if isinstance(value, np.ndarray):
         if value.dtype.str not in DTYPES and np.dtype(value.dtype.str.replace(">", "<")).str not in DTYPES:
             raise Unsendable(f"a NumPy array of dtype {value.dtype}; only numbers and booleans can be sent")
         array = np.asarray(value, dtype=value.dtype.newbyteorder("<"))
         return {"$array": [array.dtype.str, list(array.shape), base64.b64encode(array.tobytes()).decode()]}
     if isinstance(value, np.generic):
-        return {"$scalar": encode(np.asarray(value), depth + 1)}
+        return {"$scalar": encode(np.asarray(value), depth + 1, handle)}
     if isinstance(value, tuple):
-        return {"$tuple": [encode(v, depth + 1) for v in value]}
+        return {"$tuple": [encode(v, depth + 1, handle) for v in value]}
     if isinstance(value, list):
-        return [encode(v, depth + 1) for v in value]
+        return [encode(v, depth + 1, handle) for v in value]
     if isinstance(value, dict):
         if not all(isinstance(k, str) for k in value):
             raise Unsendable("a dict whose keys are not all strings")
-        return {"$dict": [[k, encode(v, depth + 1)] for k, v in value.items()]}
+        return {"$dict": [[k, encode(v, depth + 1, handle)] for k, v in value.items()]}
     if isinstance(value, sp.MatrixBase):
         return {"$matrix": [value.rows, value.cols, [_encode_expr(sp.sympify(e)) for e in value]]}
     if isinstance(value, sp.Basic):
@@ -193,7 +209,7 @@ def _decode_array(spec, budget: _Budget) -> np.ndarray:
     return np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=True)
 
 
-def _decode(value, budget: _Budget, depth: int):
+def _decode(value, budget: _Budget, depth: int, handles=None):
     budget.spend()
     if depth > MAX_DEPTH:
         raise WireError("a value nested too deeply")
@@ -204,7 +220,7 @@ def _decode(value, budget: _Budget, depth: int):
             raise WireError("a string that is too long")
         return value
     if isinstance(value, list):
-        return [_decode(v, budget, depth + 1) for v in value]
+        return [_decode(v, budget, depth + 1, handles) for v in value]
     if not isinstance(value, dict) or len(value) != 1:
         raise WireError("a malformed value")
     (tag, body), = value.items()
@@ -213,7 +229,7 @@ def _decode(value, budget: _Budget, depth: int):
     if tag == "$float" and body in ("inf", "-inf", "nan"):
         return float(body)
     if tag == "$complex" and isinstance(body, list) and len(body) == 2:
-        real, imag = (_decode(v, budget, depth + 1) for v in body)
+        real, imag = (_decode(v, budget, depth + 1, handles) for v in body)
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (real, imag)):
             raise WireError("a malformed complex number")
         return complex(real, imag)
@@ -225,13 +241,13 @@ def _decode(value, budget: _Budget, depth: int):
             raise WireError("a malformed scalar")
         return array[()]
     if tag == "$tuple" and isinstance(body, list):
-        return tuple(_decode(v, budget, depth + 1) for v in body)
+        return tuple(_decode(v, budget, depth + 1, handles) for v in body)
     if tag == "$dict" and isinstance(body, list):
         out = {}
         for item in body:
             if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
                 raise WireError("a malformed dict")
-            out[item[0]] = _decode(item[1], budget, depth + 1)
+            out[item[0]] = _decode(item[1], budget, depth + 1, handles)
         return out
     if tag == "$matrix" and isinstance(body, list) and len(body) == 3:
         rows, cols, entries = body
@@ -242,13 +258,16 @@ def _decode(value, budget: _Budget, depth: int):
         return sp.Matrix(rows, cols, [_decode_expr(e, budget, 0) for e in entries])
     if tag == "$sympy":
         return _decode_expr(body, budget, 0)
+    if tag == "$handle" and handles is not None and isinstance(body, int) and not isinstance(body, bool):
+        return handles(body)
     raise WireError(f"a value tagged {tag!r} that is not accepted")
 
 
-def decode(value):
-    """Rebuild a plain value from its JSON form; raises WireError for anything else."""
+def decode(value, handles=None):
+    """Rebuild a plain value from its JSON form; raises WireError for anything else. Given ``handles``
+    (a function from a handle's number to the grader's stand-in for that object), handles are accepted."""
     try:
-        return _decode(value, _Budget(), 0)
+        return _decode(value, _Budget(), 0, handles)
     except WireError:
         raise
     except RecursionError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import io
+import operator
 import os
 import pickle
 import resource
@@ -25,6 +26,8 @@ import sys
 import time
 import types
 from dataclasses import dataclass
+
+import numpy as np
 
 from daykit.grading import sandbox
 from daykit.grading.wire import Unsendable, WireError, dumps, encode
@@ -187,47 +190,228 @@ def _module_namespace(name: str) -> dict:
     return module.__dict__
 
 
-def _serve(sock: socket.socket, isolation: list[str]) -> None:
-    namespace: dict = {}
-    labels: set[str] = set()
-    while True:
-        frame = recv_frame(sock, None, limit=1 << 30)
+# ------------------------------------------------------------------ calls, callbacks and copy-back
+
+
+class StandIn:
+    """What student code gets for a callable that a check passes in: calling it asks the grader to run
+    the real one on the same (plain) arguments. It holds a number and nothing of the real function: no
+    code, defaults, closure, globals or source to read."""
+
+    __slots__ = ("_number",)
+
+    def __init__(self, number: int) -> None:
+        object.__setattr__(self, "_number", number)
+
+    def __call__(self, *args, **kwargs):
+        return _CHANNEL.callback(self._number, args, kwargs)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a function passed in by the check has no attribute {name!r} to set")
+
+    def __repr__(self) -> str:
+        return "<function passed in by the check>"
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid):
+        kind, number = pid
+        if kind == "f":
+            return StandIn(number)
+        if kind == "h":
+            return _CHANNEL.handles[number]
+        raise pickle.UnpicklingError(f"an unknown reference {kind!r}")
+
+
+# operations the grader's stand-in for one of this process's objects forwards here
+BINARY = {name: getattr(operator, name) for name in (
+    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "lt", "le", "eq", "ne", "gt", "ge")}
+UNARY = {"neg": operator.neg, "pos": operator.pos, "abs": operator.abs, "bool": bool, "float": float,
+         "int": int, "index": operator.index, "len": len, "complex": complex}
+MAX_HANDLES = 1_000_000
+
+
+class _Channel:
+    """This process's side of the socket: it answers the grader's requests and asks for callbacks."""
+
+    def __init__(self, sock: socket.socket, isolation: list[str]) -> None:
+        self.sock, self.isolation = sock, isolation
+        self.namespace: dict = {}
+        self.labels: set[str] = set()
+        self.handles: dict[int, object] = {}
+
+    def keep(self, value) -> int:
+        if len(self.handles) >= MAX_HANDLES:
+            raise Unsendable("too many objects of the submission's own")
+        self.handles[len(self.handles)] = value
+        return len(self.handles) - 1
+
+    def receive(self):
+        return _Unpickler(io.BytesIO(recv_frame(self.sock, None, limit=1 << 30))).load()
+
+    def send(self, message: dict) -> None:
         try:
-            request = pickle.loads(frame)
-        except Exception as exc:  # noqa: BLE001 - the grader sent something this process cannot rebuild
-            send_frame(sock, dumps({"internal": f"the call's arguments could not be rebuilt here: {exc!r}"[:500]}))
-            continue
-        kind = request[0]
-        if kind == "load":
-            _, chunks, as_main = request
-            namespace = _module_namespace("__main__" if as_main else "submission")
-            errors = []
-            for label, source in chunks:
-                labels.add(label)
-                try:
-                    exec(compile(source, label, "exec"), namespace)
-                except BaseException as exc:  # noqa: BLE001 - the student's code may raise anything
-                    errors.append(_describe(exc, labels))
-            defined = sorted(n for n, v in namespace.items() if callable(v) and not n.startswith("__"))
-            reply = {"errors": errors, "defined": defined, "isolation": isolation}
-        elif kind == "call":
-            _, name, args, kwargs = request
-            try:
-                value = namespace[name](*args, **kwargs)
-                reply = {"value": encode(value)}
-            except NotImplementedError:
-                reply = {"not_started": True}
-            except Unsendable as exc:
-                reply = {"unsendable": str(exc)}
-            except BaseException as exc:  # noqa: BLE001
-                reply = {"raised": _describe(exc, labels), "kind": _builtin_kind(exc), "message": _message(exc)}
-        else:
-            return
-        try:
-            payload = dumps(reply)
+            payload = dumps(message)
         except (TypeError, ValueError) as exc:
             payload = dumps({"unsendable": f"a value that is not plain data ({exc})"})
-        send_frame(sock, payload)
+        send_frame(self.sock, payload)
+
+    def serve(self) -> None:
+        while True:
+            try:
+                request = self.receive()
+            except Exception as exc:  # noqa: BLE001 - the grader sent something this process cannot rebuild
+                self.send({"internal": f"the call's arguments could not be rebuilt here: {type(exc).__name__}"})
+                continue
+            if request[0] not in ("load", "call", "op"):
+                return
+            self.send(self.answer(request))
+
+    def answer(self, request: tuple) -> dict:
+        if request[0] == "load":
+            return self.load(*request[1:])
+        if request[0] == "call":
+            return self.call(*request[1:])
+        if request[0] == "op":
+            return self.operate(*request[1:])
+        return {"internal": f"a request {request[0]!r} that is not accepted here"}
+
+    def load(self, chunks, as_main) -> dict:
+        namespace = self.namespace = _module_namespace("__main__" if as_main else "submission")
+        labels, errors = self.labels, []
+        for label, source in chunks:
+            labels.add(label)
+            try:
+                exec(compile(source, label, "exec"), namespace)
+            except BaseException as exc:  # noqa: BLE001 - the student's code may raise anything
+                errors.append(_describe(exc, labels))
+        defined = sorted(n for n, v in namespace.items() if callable(v) and not n.startswith("__"))
+        return {"errors": errors, "defined": defined, "isolation": self.isolation}
+
+    def call(self, name, args, kwargs) -> dict:
+        """Call a task; then send back, besides its result, the arguments it changed in place."""
+        self.handles = {}
+        arguments = {str(i): a for i, a in enumerate(args)} | {f"={k}": v for k, v in kwargs.items()}
+        before = {key: _state(value) for key, value in arguments.items()}
+        try:
+            reply = {"value": encode(self.namespace[name](*args, **kwargs))}
+        except NotImplementedError:
+            return {"not_started": True}
+        except Unsendable as exc:
+            reply = {"unsendable": str(exc)}
+        except BaseException as exc:  # noqa: BLE001
+            reply = {"raised": _describe(exc, self.labels), "kind": _builtin_kind(exc), "message": _message(exc)}
+        changed = {}
+        for key, value in arguments.items():
+            if before[key] is not None and (now := _state(value)) is not None and now != before[key]:
+                changed[key] = now
+        if changed:
+            reply["changed"] = changed
+        return reply
+
+    def operate(self, number, name, operands) -> dict:
+        """One operation of a check's callable on an object of the submission's own."""
+        try:
+            target = self.handles[number]
+        except (KeyError, TypeError):
+            return {"internal": "an object that no longer exists"}
+        try:
+            if name in BINARY:
+                (other,) = operands
+                value = BINARY[name](target, other)
+            elif name.startswith("r") and name[1:] in BINARY:
+                (other,) = operands
+                value = BINARY[name[1:]](other, target)
+            elif name in UNARY:
+                value = UNARY[name](target)
+            elif name == "getitem":
+                value = target[operands[0]]
+            else:
+                return {"internal": f"an operation {name!r} that is not accepted here"}
+            return {"value": encode(value, handle=self.keep)}
+        except Unsendable as exc:
+            return {"unsendable": str(exc)}
+        except BaseException as exc:  # noqa: BLE001
+            return {"raised": _describe(exc, self.labels), "kind": _builtin_kind(exc), "message": _message(exc)}
+
+    def callback(self, number: int, args: tuple, kwargs: dict):
+        """Ask the grader to run the check's callable ``number`` on these arguments; serve the operations
+        it makes on the submission's own objects meanwhile; return what it returned."""
+        self.send({"callback": number, "args": encode(list(args), handle=self.keep),
+                   "kwargs": encode(dict(kwargs), handle=self.keep)})
+        while True:
+            request = self.receive()
+            if request[0] == "reply":
+                answer = request[1]
+                if "value" in answer:
+                    return answer["value"]
+                kind = getattr(builtins, str(answer.get("raised")), None)
+                if not (isinstance(kind, type) and issubclass(kind, Exception)):
+                    kind = RuntimeError
+                try:
+                    error = kind(f"the function passed in raised {kind.__name__}")
+                except TypeError:  # a kind that needs more arguments
+                    error = RuntimeError(f"the function passed in raised {kind.__name__}")
+                raise error
+            self.send(self.answer(request))
+
+
+_CHANNEL: _Channel
+
+
+def _state(value):
+    """An argument's contents as plain data, to tell whether a call changed it; None for what cannot."""
+    if not isinstance(value, (np.ndarray, list, dict, tuple)):
+        return None
+    try:
+        return encode(value)
+    except Unsendable:
+        return None
+
+
+def _serve(sock: socket.socket, isolation: list[str]) -> None:
+    global _CHANNEL
+    _CHANNEL = _Channel(sock, isolation)
+    _CHANNEL.serve()
+
+
+def _report(fd: int, line: str) -> None:
+    os.write(fd, (line + "\n").encode())
+
+
+def _end_descendants() -> None:
+    """Kill every process left below this one (a subreaper: orphans come here) and reap them all."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid:
+            continue
+        for child in sandbox.children(os.getpid()):
+            try:
+                os.kill(child, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def _exit_as(status: int) -> None:
+    """End this process the way the student's ended, so the grader can say how it ended."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        try:
+            signal.signal(number, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, [number])
+        except (OSError, ValueError):
+            pass
+        os.kill(os.getpid(), number)
+        os._exit(128 + number)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
 
 
 def child_main(sock: socket.socket, limits: Limits, scratch: str) -> None:
