@@ -137,6 +137,9 @@ def feedback(day: Day, doc: dict) -> str:
     """A student's feedback in Markdown: each task's status, and what to do next."""
     lines = [f"# {day.title}: feedback for {doc['student']}", "",
              f"Score: **{_points(doc['score'])} / {_points(doc['max_score'])}**", ""]
+    if doc.get("also_found"):
+        graded = Path(doc["path"]).name
+        lines += [f"Also found: {', '.join(doc['also_found'])} — not graded (only {graded} is).", ""]
     for task in doc["tasks"]:
         lines.append(f"## {task['task']} — {WORDS.get(task['status'], task['status'])} "
                      f"({_points(task['points'])}/{_points(task['max_points'])})")

@@ -265,6 +265,8 @@ class Session:
 
     def _start(self) -> None:
         self.worker = Worker(self.limits)
+        # what held, as the worker's confined process told the fork server before any student code ran
+        self.isolation = list(zygote().isolation.get(self.worker.pid, []))
         deadline = time.monotonic() + self.limits.load_seconds
         try:
             reply = self.worker.request(("load", self.chunks, self.as_main), deadline)
@@ -282,7 +284,6 @@ class Session:
             return
         self.defined = [n for n in reply.get("defined", []) if isinstance(n, str)]
         self.load_errors = [str(e)[:400] for e in reply.get("errors", [])][:5]
-        self.isolation = [str(i) for i in reply.get("isolation", [])]
 
     def begin_task(self) -> None:
         if self.fatal is None and (self.worker is None or not self.worker.alive):
