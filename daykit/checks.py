@@ -13,9 +13,10 @@ A failed check raises ``CheckFailure``.  Its ``detail`` describes the call, what
 was expected; its ``kind`` says the same without any value, and is all a hidden check ever shows.
 """
 
-import functools
+import cmath
 import inspect
 import math
+import secrets
 import types
 
 import numpy as np
@@ -141,52 +142,258 @@ def plain_symbols(expr):
     return expr.xreplace({s: sp.Symbol(s.name) for s in expr.free_symbols if isinstance(s, sp.Symbol)})
 
 
-def equivalent(got, expected, *, samples=12, seed=20260):
-    """Whether two expressions are mathematically equal: simplify the difference, then sample it.
+# How large an expression may be before it is compared (see ``measure``). The course's answers are a few
+# dozen nodes of degree below ten; these bounds keep every comparison to a fraction of a second.
+MAX_NODES = 4000  # nodes of the expression tree, counted as written (an unevaluated sum counts every term)
+MAX_DEGREE = 1000  # the degree in the variables once powers of powers are combined: x**(10**8) is refused
+MAX_EXPONENT = 1000  # a constant exponent of an expression with variables
+MAX_BITS = 100_000  # the size of a constant once computed: 10**(10**6) is refused before anything computes it
+MAX_TOWER = 2  # powers with variable exponents nested in one another: x**(x**x) is the most accepted
+EXACT_TERMS = 5000  # at most this many terms once expanded: compare exactly as rational functions
 
-    A difference that simplifies to zero is equal.  Otherwise the difference is evaluated at random
-    points; one point where it is clearly non-zero proves them different, and agreement at every
-    sampled point is accepted (SymPy's simplify does not always find zero for equal forms).
-    The answer depends on the expressions alone, so it is remembered.
+DEFAULT_SEED = 20260
+_SAMPLING = {"seed": DEFAULT_SEED}
+
+
+def sampling_seed(seed=None):
+    """Set the seed of the points ``equivalent`` samples; returns the previous one.
+
+    ``None`` draws an unpredictable seed: the grader does so once per run, so that no answer can be made
+    to agree at the points it will sample. pytest and notebooks keep the fixed ``DEFAULT_SEED``.
     """
-    return _equivalent(plain_symbols(got), plain_symbols(expected), samples, seed)
+    previous = _SAMPLING["seed"]
+    _SAMPLING["seed"] = secrets.randbits(64) if seed is None else int(seed)
+    return previous
 
 
-@functools.lru_cache(maxsize=4096)
-def _equivalent(got, expected, samples, seed):
-    diff = got - expected
+class TooLarge(CheckFailure):
+    """An expression too large to compare within the checks' budget (a failed check, not an error)."""
+
+    def __init__(self, reason):
+        super().__init__(f"the answer is too large to compare: {reason}", "the answer is too large to compare")
+        self.reason = reason
+
+
+def _number(x):
+    """|x| as a float for a SymPy number small enough to be one, else infinity."""
     try:
-        if sp.count_ops(diff) <= 400 and sp.simplify(diff) == 0:
-            return True
-    except Exception:
-        pass
-    symbols = sorted(diff.free_symbols, key=lambda s: s.name)
+        return abs(float(x))
+    except (TypeError, OverflowError, ValueError):
+        return math.inf
+
+
+class _Size:
+    """What ``measure`` finds of a subexpression.
+
+    ``degree``: its degree in the variables once powers of powers are combined (a bound);
+    ``tower``: how deeply variable exponents nest in it; ``bits``: a bound of the size, in bits, of the
+    exact numbers that evaluating it computes; ``exact``: whether it is a constant built of rational
+    numbers with +, × and powers (and so becomes a rational number when evaluated, of at most ``bits``
+    bits in numerator and denominator); ``constant``: whether it has no variable.
+    """
+
+    __slots__ = ("degree", "tower", "bits", "exact", "constant")
+
+    def __init__(self, degree=0.0, tower=0, bits=0.0, exact=False, constant=True):
+        self.degree, self.tower, self.bits, self.exact, self.constant = degree, tower, bits, exact, constant
+
+
+def _magnitude(exponent, size):
+    """A bound of |exponent| for a constant exponent (infinity when there is none to be had cheaply)."""
+    if exponent.is_Number:
+        return _number(exponent)
+    if size.exact:
+        return 2.0 ** min(size.bits, 1000.0)
+    if exponent.is_NumberSymbol:
+        return 4.0
+    if size.tower == 0:  # no exponential inside: its value is cheap to compute
+        return _number(exponent.evalf(15))
+    return math.inf
+
+
+def _power(base, exponent, size):
+    """The size of base**exponent, from the base's size and the exponent (with its size)."""
+    evaluates = exponent.is_Number or size.exact  # base**exponent is computed, not kept as a power
+    tower = base.tower
+    if not (evaluates or exponent.is_NumberSymbol):  # an exponential: x**x, 2**x, E**(1 + pi)
+        tower = max(base.tower, size.tower) + 1
+        if tower > MAX_TOWER:
+            raise TooLarge(f"it nests powers with variable exponents more than {MAX_TOWER} deep")
+        if not size.constant:
+            return _Size(base.degree + size.degree, tower, base.bits + size.bits, constant=False)
+    magnitude = _magnitude(exponent, size)
+    if not base.constant and magnitude > MAX_EXPONENT:
+        raise TooLarge(f"it raises an expression to a power larger than {MAX_EXPONENT}")
+    bits = base.bits * magnitude if evaluates and base.bits else base.bits
+    return _Size(base.degree * magnitude if base.degree else 0.0, tower, bits,
+                 exact=base.exact and evaluates, constant=base.constant)
+
+
+def _measure(expr, memo):
+    known = memo.get(expr)
+    if known is not None:
+        return known
+    if isinstance(expr, sp.Symbol):
+        size = _Size(degree=1.0, constant=False)
+    elif expr.is_Rational:
+        size = _Size(bits=float(max(abs(expr.p).bit_length(), expr.q.bit_length())), exact=True)
+    elif expr.is_Number or expr.is_NumberSymbol or expr is sp.I:
+        size = _Size()  # a float (computed at fixed precision) or a constant kept as a symbol
+    elif expr.is_Pow or isinstance(expr, sp.exp):
+        base, exponent = expr.args if expr.is_Pow else (sp.E, expr.args[0])
+        size = _power(_measure(base, memo), exponent, _measure(exponent, memo))
+    else:
+        parts = [_measure(arg, memo) for arg in expr.args]
+        degrees = [p.degree for p in parts]
+        size = _Size(
+            degree=sum(degrees) if expr.is_Mul else max(degrees, default=0.0),
+            tower=max((p.tower for p in parts), default=0),
+            bits=sum(p.bits for p in parts),
+            exact=(expr.is_Add or expr.is_Mul) and all(p.exact for p in parts),
+            constant=all(p.constant for p in parts),
+        )
+    if size.degree > MAX_DEGREE:
+        raise TooLarge(f"its degree is over {MAX_DEGREE}")
+    if size.bits > MAX_BITS:
+        raise TooLarge(f"it computes a number of more than {MAX_BITS:,} bits")
+    memo[expr] = size
+    return size
+
+
+def measure(expr):
+    """Refuse an expression too large to compare, before any symbolic work: ``TooLarge`` says why.
+
+    Counts the tree's nodes as written (with a stop, so a sum of a million unevaluated terms costs
+    nothing), then bounds what evaluating it could build: the degree once powers of powers are
+    combined, the size of every constant, and how deeply variable exponents nest.
+    """
+    if not isinstance(expr, sp.Basic):
+        return _Size()
+    for count, _node in enumerate(sp.preorder_traversal(expr), start=1):
+        if count > MAX_NODES:
+            raise TooLarge(f"it has more than {MAX_NODES} parts")
+    try:
+        return _measure(expr, {})
+    except RecursionError:
+        raise TooLarge("it is nested too deeply") from None
+
+
+def _exact_rational(expr):
+    """Whether ``expr`` is built from symbols and rational numbers with +, × and integer powers."""
+    if expr.is_Symbol or expr.is_Rational:
+        return True
+    if expr.is_Pow:
+        return expr.args[1].is_Integer and _exact_rational(expr.args[0])
+    if expr.is_Add or expr.is_Mul:
+        return all(_exact_rational(arg) for arg in expr.args)
+    return False
+
+
+def _expanded_terms(expr, degree, variables):
+    """An upper bound of the number of terms of ``expr`` once expanded (numerator and denominator): the
+    monomials of its degree in its variables, or fewer if its sums and products say so."""
+    monomials = 2 * math.comb(int(degree) + variables, variables)
+    return min(_terms(expr), monomials)
+
+
+def _terms(expr):
+    if expr.is_Add:
+        return sum(_terms(arg) for arg in expr.args)
+    if expr.is_Mul:
+        return math.prod(_terms(arg) for arg in expr.args)
+    if expr.is_Pow:
+        inner, power = _terms(expr.args[0]), abs(int(expr.args[1]))
+        if inner > EXACT_TERMS or power > 4 * EXACT_TERMS:
+            return math.inf
+        return math.comb(power + inner - 1, inner - 1) if inner > 1 else 1
+    return 1
+
+
+def _sample_points(symbols, seed, count):
+    """``count`` points for ``symbols``: each coordinate, with equal chance, uniform in [-3, 3] or
+    ±10**u with u uniform in [-2, 1.5], so that negatives, small and large values are all tried."""
     rng = np.random.default_rng(seed)
+    for _ in range(count):
+        point = {}
+        for symbol in symbols:
+            if rng.random() < 0.5:
+                value = rng.uniform(-3.0, 3.0)
+            else:
+                value = rng.choice([-1.0, 1.0]) * 10 ** rng.uniform(-2.0, 1.5)
+            point[symbol] = sp.Float(float(value), 40)
+        yield point
+
+
+def _value(expr, point):
+    """The expression's value at a point as a finite complex number, or None (undefined, infinite)."""
+    try:
+        value = complex(expr.xreplace(point).evalf(30))
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return None
+    return value if cmath.isfinite(value) else None
+
+
+def equivalent(got, expected, *, samples=24, seed=None):
+    """Whether two expressions are mathematically equal (variables matched by name).
+
+    Raises ``TooLarge`` for an expression too large to compare (see ``measure``). Where both are
+    rational functions with rational coefficients, they are compared exactly (their difference in the
+    field of rational functions, ``sp.field``). Otherwise
+    they are compared at ``samples`` random points (from ``seed``, or the one ``sampling_seed`` set):
+    every point where the expected value is finite must agree within 1e-9 (relative), and a point where
+    the expected value is finite but the answer is not (undefined, infinite, or complex where the
+    expected value is real) proves them different. Only where too few points have a finite expected
+    value does a bounded ``sp.simplify`` of the difference decide.
+    """
+    degree = max(measure(got).degree, measure(expected).degree)
+    got, expected = plain_symbols(got), plain_symbols(expected)
+    seed = _SAMPLING["seed"] if seed is None else seed
+    key = (got, expected, samples, seed)
+    if key not in _PROVED:
+        if len(_PROVED) > 4096:
+            _PROVED.clear()
+        _PROVED[key] = _equivalent(got, expected, samples, seed, degree)
+    return _PROVED[key]
+
+
+_PROVED = {}  # what equivalent() decided, by its arguments: the checks compare the same pairs again
+
+
+def _equivalent(got, expected, samples, seed, degree):
+    symbols = sorted(got.free_symbols | expected.free_symbols, key=lambda s: s.name)
+    if _exact_rational(got) and _exact_rational(expected):
+        terms = sum(_expanded_terms(e, degree, len(symbols)) for e in (got, expected))
+        if terms <= EXACT_TERMS:  # equal as rational functions: their difference is zero in Q(symbols)
+            if not symbols:
+                return sp.expand(got - expected) == 0
+            return sp.field(symbols, sp.QQ)[0].from_expr(got - expected) == 0
     agreed = 0
-    for _ in range(samples * 4):
-        point = {s: sp.Float(rng.uniform(-2.5, 2.5)) for s in symbols}
-        try:
-            d = complex(diff.xreplace(point).evalf(30))
-            scale = abs(complex(expected.xreplace(point).evalf(30)))
-        except (TypeError, ValueError, ZeroDivisionError):
+    for point in _sample_points(symbols, seed, samples * 4):
+        want = _value(expected, point)
+        if want is None:
             continue
-        if not (math.isfinite(abs(d)) and math.isfinite(scale)):
-            continue
-        if abs(d) > 1e-9 * max(1.0, scale):
+        have = _value(got, point)
+        if have is None or abs(have - want) > 1e-9 * max(1.0, abs(want)):
             return False
         agreed += 1
         if agreed >= samples:
             return True
-    return agreed > 0
+    difference = got - expected
+    return sp.count_ops(difference) <= 200 and sp.simplify(difference) == 0
 
 
 def expect_equivalent(got, expected, *, call, what="the result", variables=None):
-    """``got`` must be a SymPy expression equal to ``expected`` in any form.
+    """``got`` must be a SymPy expression equal to ``expected`` in any form (see ``equivalent``).
 
     ``variables`` names the symbols the answer may use (default: those of ``expected``). Returns the
     answer with plain symbols, so that later steps (``sp.diff(answer, x)``) match variables by name.
+    An answer too large to compare fails the check.
     """
     got = expect_expr(got, call=call, what=what)
+    try:
+        measure(got)
+    except TooLarge as exc:
+        fail(f"{call}: {what} is too large to compare ({exc.reason}).", f"{what}: the answer is too large to compare")
     allowed = set(variables) if variables is not None else {s.name for s in expected.free_symbols}
     extra = sorted({s.name for s in got.free_symbols} - allowed)
     if extra:
@@ -195,9 +402,13 @@ def expect_equivalent(got, expected, *, call, what="the result", variables=None)
             f"{', '.join(sorted(allowed)) or 'no variable'} only. Got {describe(got)}.",
             f"{what} uses the wrong variable(s)",
         )
-    if not equivalent(got, expected):
+    try:
+        same = equivalent(got, expected)
+    except TooLarge as exc:
+        fail(f"{call}: {what} is too large to compare ({exc.reason}).", f"{what}: the answer is too large to compare")
+    if not same:
         fail(
-            f"{call}: {what} is {got}, which is not equal to the expected {expected}.",
+            f"{call}: {what} is {describe(got, 300)}, which is not equal to the expected {expected}.",
             f"{what} is not the expected expression",
         )
     return plain_symbols(got)

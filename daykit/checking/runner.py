@@ -7,8 +7,12 @@ one of its checks, visible and hidden, passes.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import inspect
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -35,6 +39,57 @@ class StudentError(Exception):
 
 class TaskTimeout(Exception):
     """The student's code ran past its time limit."""
+
+
+class OverBudget(BaseException):
+    """The grader's own work on a check (comparing an answer) ran past its time budget.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` in SymPy or in a check
+    swallows it; the budget's timer fires again every half second until the check has ended.
+    """
+
+
+_BUDGET = {"armed": False}
+
+
+def _expire(signum, frame):
+    if _BUDGET["armed"]:
+        raise OverBudget
+
+
+@contextlib.contextmanager
+def budget(seconds: float | None):
+    """Limit the wall time of the block to ``seconds`` (raising OverBudget), where a timer can: in the
+    main thread, with nothing else timing this process. ``None``: no limit."""
+    if not seconds or _BUDGET["armed"] or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    _BUDGET["armed"] = True
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    try:
+        yield
+    finally:
+        _BUDGET["armed"] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _off_the_clock(function: Callable) -> Callable:
+    """``function`` with the budget's timer paused while it runs: the time student code takes is the
+    student's own budget (the worker's), and only the grader's work counts against the check's."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        if not _BUDGET["armed"]:
+            return function(*args, **kwargs)
+        left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), 0.5)
+
+    return call
 
 
 @dataclass(frozen=True)
@@ -102,13 +157,26 @@ def _shown(check: Check, message: str, public: str) -> str:
     return _capped(f"a hidden check of {check.task} failed: {public}." if check.hidden else message)
 
 
-def run_check(check: Check, functions: dict[str, Callable], source: str) -> tuple[Status, str]:
-    """One check's status and message; ``source`` names the submission in messages."""
+def run_check(
+    check: Check, functions: dict[str, Callable], source: str, seconds: float | None = None
+) -> tuple[Status, str]:
+    """One check's status and message; ``source`` names the submission in messages.
+
+    With ``seconds``, the grader's own work in the check (everything but the student's functions)
+    runs within that budget, and running out of it or of memory fails the check: the answer is too
+    large to compare. The grading process sets both, so a pathological answer costs its task only.
+    """
     missing = [name for name in check.tasks if name not in functions]
     if missing:
         return Status.ERROR, f"{source} defines no function {missing[0]}."
+    arguments = [functions[name] for name in check.tasks]
+    if seconds:
+        arguments = [_off_the_clock(function) for function in arguments]
     try:
-        check.function(*[functions[name] for name in check.tasks])
+        with budget(seconds):
+            check.function(*arguments)
+    except OverBudget:
+        return Status.FAIL, f"{check.task}: the answer is too large to compare (checking it took over {seconds:g} s)."
     except CheckFailure as failure:
         return Status.FAIL, _public_message(check, failure)
     except (NotImplementedError, NotStarted) as exc:
@@ -121,6 +189,12 @@ def run_check(check: Check, functions: dict[str, Callable], source: str) -> tupl
         return Status.TIMEOUT, _shown(check, str(exc), getattr(exc, "public", "it ran past its time limit"))
     except StudentError as exc:
         return Status.ERROR, _shown(check, str(exc), getattr(exc, "public", f"{check.task} raised an exception"))
+    except (MemoryError, RecursionError) as exc:
+        if not seconds:  # a practice run: the student's own code ran out, in this process
+            return Status.ERROR, _shown(check, f"{check.task} raised {type(exc).__name__}: {exc}",
+                                        f"{check.task} raised {type(exc).__name__}")
+        kind = "memory" if isinstance(exc, MemoryError) else "recursion depth"
+        return Status.FAIL, f"{check.task}: the answer is too large to compare (it needs more {kind} than allowed)."
     except Exception as exc:  # the student's own code raised, in a practice run
         return Status.ERROR, _shown(
             check,
@@ -140,20 +214,27 @@ def _student_line(exc: BaseException, check: Check, functions: dict, source: str
     return f" at {pointer(frame[0], frame[1], source)}" if frame else ""
 
 
-def grade_task(task: str, points: int, checks: list[Check], functions: dict, source: str) -> TaskResult:
+def grade_task(
+    task: str, points: int, checks: list[Check], functions: dict, source: str, seconds: float | None = None
+) -> TaskResult:
     """Run every check of a task; the first that does not pass decides the status and message."""
     for check in checks:
-        status, message = run_check(check, functions, source)
+        status, message = run_check(check, functions, source, seconds)
         if status is not Status.PASS:
             return TaskResult(task, status, 0, points, message, check.name)
     return TaskResult(task, Status.PASS, points, points, "")
 
 
 def grade_functions(
-    day: Day, checks: list[Check], functions: dict, source: str, before_task: Callable[[], None] | None = None
+    day: Day,
+    checks: list[Check],
+    functions: dict,
+    source: str,
+    before_task: Callable[[], None] | None = None,
+    check_seconds: float | None = None,
 ) -> list[TaskResult]:
     """Every task of the day, in the day's order; ``before_task`` runs before each task's turn (a fresh
-    time budget).
+    time budget), and ``check_seconds`` bounds the grader's own work in each check (see run_check).
 
     The visible checks of every task run before any hidden check (as ``pytest tests hidden`` runs
     them), so that nothing a hidden check hands the code can come back in a visible check's message: a
@@ -169,7 +250,7 @@ def grade_functions(
                 continue
             if before_task is not None:
                 before_task()
-            result = grade_task(task.name, task.points, mine, functions, source)
+            result = grade_task(task.name, task.points, mine, functions, source, check_seconds)
             if result.status is not Status.PASS or hidden:
                 results[task.name] = result
     return [results.get(t.name) or TaskResult(t.name, Status.PASS, t.points, t.points, "") for t in day.tasks]

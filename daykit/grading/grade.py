@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import resource
 import signal
 import sys
 import time
@@ -27,6 +28,7 @@ from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day, Task
 from daykit.checking.loading import LoadError, load_target, notebook_cells, strip_magics
 from daykit.checking.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
+from daykit.checks import sampling_seed
 from daykit.course import Course, CourseError
 from daykit.grading import sandbox
 from daykit.grading.session import Session, zygote
@@ -236,7 +238,8 @@ def grade_submission(plan: Plan, submission: Submission, limits: Limits) -> dict
             else:
                 functions = session.functions()
             source = label + (f" (loading it raised {session.load_errors[0]})" if session.load_errors else "")
-            results = grade_functions(day, checks, functions, source, before_task=session.begin_task)
+            results = grade_functions(day, checks, functions, source, before_task=session.begin_task,
+                                      check_seconds=limits.task_seconds)
             isolation, load_errors = session.isolation, session.load_errors
         finally:
             session.close()
@@ -261,6 +264,20 @@ def document(day: Day, submission: Submission, results: list[TaskResult], **extr
 # ----------------------------------------------------------------------------------------- pool
 
 
+GRADER_MEMORY_BYTES = 2 * 1024**3  # what a grading process may grow by, comparing answers
+
+
+def limit_memory(extra: int) -> None:
+    """Cap this process's address space at its present size plus ``extra`` bytes (the soft limit only,
+    so the processes it starts may set their own): a comparison that would outgrow it raises MemoryError,
+    which fails that task only (see runner.run_check)."""
+    with open("/proc/self/statm") as statm:
+        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = size + extra
+    resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
 def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent: int | None = None,
                      inherited: tuple[int, ...] = ()) -> None:
     # die with the coordinator, and hold none of its pipe ends: a killed coordinator leaves nothing behind
@@ -272,6 +289,7 @@ def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent:
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
     zygote()  # start the workers' fork server while the first job is on its way
+    limit_memory(max(GRADER_MEMORY_BYTES, 2 * limits.memory_bytes))
     while True:
         job = connection.recv()
         if job is None:
@@ -294,10 +312,14 @@ class _Slot:
 class Pool:
     """Grading processes forked from this one, which has loaded the days and their checks."""
 
+    RETRIES = 1  # a submission whose grading process died is graded once more, in a fresh process
+
     def __init__(self, plans: dict[str, Plan], limits: Limits, size: int) -> None:
         self.plans, self.limits, self.size = plans, limits, size
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
+        self.failures: dict[tuple[str, str], int] = {}
+
 
     def job_seconds(self, slug: str) -> float:
         """How long one submission may take in all: each task's limit twice, with room to spare."""
@@ -314,12 +336,20 @@ class Pool:
         theirs.close()
         return _Slot(process, mine)
 
-    def _failed(self, slot: _Slot, message: str) -> dict:
+    def _failed(self, slot: _Slot, job: Job, reason: str, pending: deque) -> dict | None:
+        """The grading machinery failed on ``job`` (its process died or overran): grade it again in a
+        fresh process, or, the second time, a document marked ``machinery`` that is never stored."""
         slot.process.kill()
         slot.process.join()
-        slug, submission = slot.job
+        slug, submission = job
+        key = (slug, submission.student)
+        self.failures[key] = self.failures.get(key, 0) + 1
+        if self.failures[key] <= self.RETRIES:
+            pending.appendleft(job)
+            return None
         day = self.plans[slug].day
-        return document(day, submission, _all_tasks(day, Status.ERROR, message))
+        message = f"{reason}, twice; no result was stored: grade it again"
+        return document(day, submission, _all_tasks(day, Status.ERROR, message), machinery=reason)
 
     def run(self, jobs: list[Job]):
         """Grade every job, yielding each results document as it finishes."""
@@ -342,23 +372,25 @@ class Pool:
                 for index, slot in enumerate(self.slots):
                     if slot.job is None:
                         continue
-                    result = None
+                    result, failure = None, None
                     if slot.connection in ready:
                         try:
                             result = slot.connection.recv()
                         except (EOFError, OSError):
-                            result = self._failed(slot, "the grading process failed; grade it again")
+                            failure = "the grading process ended without a result"
                     elif slot.process.sentinel in ready:
-                        result = self._failed(slot, "the grading process failed; grade it again")
+                        failure = "the grading process ended without a result"
                     elif time.monotonic() > slot.deadline:
-                        limit = self.job_seconds(slot.job[0])
-                        result = self._failed(slot, f"grading took longer than {limit:g} s")
-                    if result is None:
+                        failure = f"grading took longer than {self.job_seconds(slot.job[0]):g} s"
+                    if result is None and failure is None:
                         continue
-                    slot.job = None
+                    job, slot.job = slot.job, None
+                    if failure is not None:
+                        result = self._failed(slot, job, failure, pending)
                     if not slot.process.is_alive():
                         self.slots[index] = self._start()
-                    yield result
+                    if result is not None:
+                        yield result
         finally:
             self.close()
 
@@ -456,24 +488,30 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
     limits = {run.limits for run, _ in batches}
     if len(limits) > 1:
         raise ValueError("the classes graded together must share their limits")
-    plans, todo, results, total = {}, [], {}, 0
-    for run, submissions in batches:
-        done, pending = run.plan(submissions)
-        plans[run.day.slug] = Plan(run.day, run.checks, run.locked)
-        results.update({(run.day.slug, student): doc for student, doc in done.items()})
-        todo += [(run.day.slug, s) for s in pending]
-        total += len(submissions)
-        if pending:
-            warm_up(run.course, run.day, run.checks)
-    if progress:
-        progress(len(results), total)
-    runs = {run.day.slug: run for run, _ in batches}
-    if todo:
-        size = jobs or os.cpu_count() or 1
-        for doc in Pool(plans, limits.pop(), size).run(todo):
-            results[(doc["day"], doc["student"])] = runs[doc["day"]].record(doc)
-            if progress:
-                progress(len(results), total)
+    previous = sampling_seed(None)  # points no submission can know: equivalent() samples afresh each run
+    try:
+        plans, todo, results, total = {}, [], {}, 0
+        for run, submissions in batches:
+            done, pending = run.plan(submissions)
+            plans[run.day.slug] = Plan(run.day, run.checks, run.locked)
+            results.update({(run.day.slug, student): doc for student, doc in done.items()})
+            todo += [(run.day.slug, s) for s in pending]
+            total += len(submissions)
+            if pending:
+                warm_up(run.course, run.day, run.checks)
+        if progress:
+            progress(len(results), total)
+        runs = {run.day.slug: run for run, _ in batches}
+        if todo:
+            size = jobs or os.cpu_count() or 1
+            for doc in Pool(plans, limits.pop(), size).run(todo):
+                # a failure of the grading machinery is shown, never stored: the next run grades it again
+                stored = doc if doc.get("machinery") else runs[doc["day"]].record(doc)
+                results[(doc["day"], doc["student"])] = stored
+                if progress:
+                    progress(len(results), total)
+    finally:
+        sampling_seed(previous)
     return [[results[(run.day.slug, s.student)] for s in submissions] for run, submissions in batches]
 
 

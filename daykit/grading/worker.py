@@ -3,12 +3,14 @@
 Workers are forked from a clean fork server that has imported NumPy and SymPy and nothing
 of the course, so a submission costs only what its own code costs and finds no hidden check or
 reference solution in its memory. The worker gets the submission's code as text, runs it in a fresh
-namespace, and answers calls of its functions with plain data (see wire.py). It runs in its own
-session and scratch folder with limits on memory, file size and processes; its standard streams are
-captured up to a cap; it holds no file descriptor but its socket; the file system outside its scratch
-folder and the Python installation is closed to it where the kernel offers Landlock; and when the
-grader runs as root it also drops to an unprivileged user. This module imports nothing of daykit but
-the wire format: the grading side lives in session.py.
+namespace, and answers calls of its functions with plain data (see wire.py). A supervisor (see
+``child_main``) forks it into a PID and a network namespace of its own and ends whatever it leaves
+behind; it runs in its own session and scratch folder with limits on memory, file size and processes,
+an allow-listed environment, its standard streams captured up to a cap, no file descriptor but its
+socket, and no capability: as root under a user id of its own, with seccomp, Landlock and
+no_new_privs (see sandbox.py for each mechanism, and ``_confine`` for their order). This module
+imports nothing of daykit but the wire format and the stand-in for IPython's shell that a notebook's
+cells run with (checking/ipython_cells.py): the grading side lives in session.py.
 """
 
 from __future__ import annotations
