@@ -67,15 +67,11 @@ def _plain_cell(cell: dict) -> dict:
     }
 
 
-def strip_magics(source: str) -> str:
-    """A cell's code without IPython magics and shell escapes, which plain Python cannot run."""
-    return "\n".join(ln for ln in str(source).splitlines() if not ln.lstrip().startswith(("%", "!")))
-
-
 def notebook_code(path: Path) -> list[str]:
-    """The student's code cells of a notebook, without the autograded test cells and magics."""
+    """The student's code cells of a notebook, as written (magics included), without the autograded
+    test cells. ``ipython_cells`` runs them as a kernel would."""
     cells = notebook_cells(path)
-    return [strip_magics(c["source"]) for c in cells if c["cell_type"] == "code" and not is_test_cell(c)]
+    return [c["source"] for c in cells if c["cell_type"] == "code" and not is_test_cell(c)]
 
 
 class Located(str):
@@ -109,11 +105,13 @@ def describe_exception(exc: BaseException, filename: str) -> str:
     return Located(f"{where}: {what}", filename, line, task)
 
 
-def load_target(path: Path, name: str) -> tuple[dict, str | None]:
+def load_target(path: Path, name: str, notes: list[str] | None = None) -> tuple[dict, str | None]:
     """Run a submission (``.py`` or ``.ipynb``) in a fresh namespace.
 
     Returns the namespace and the first error met, if any. Like nbgrader, a notebook cell that fails
     does not stop the cells after it; a module that fails keeps what it defined before the failure.
+    A notebook's cells run as IPython runs them (see ``ipython_cells``, the grader's worker does the
+    same); what they asked for and did not get (a shell command, say) is added to ``notes``.
     """
     namespace: dict = {"__name__": name, "__file__": str(path)}
     if not path.exists():
@@ -128,10 +126,25 @@ def load_target(path: Path, name: str) -> tuple[dict, str | None]:
             chunks = [(str(path), path.read_text(encoding="utf-8"))]
         except (OSError, UnicodeDecodeError) as exc:
             return namespace, f"{path} could not be read: {exc}"
+    shell = None
+    if path.suffix == ".ipynb":
+        try:
+            from daykit.checking.ipython_cells import Shell, preload
+
+            preload()
+        except ImportError as exc:
+            return namespace, f"{path}: running a notebook's cells needs IPython ({exc}): pip install ipython"
+        shell = Shell(namespace)
+        shell.install()
     first_error = None
     for filename, source in chunks:
         try:
-            exec(compile(source, filename, "exec"), namespace)
+            if shell is not None:
+                shell.run(source, filename)
+            else:
+                exec(compile(source, filename, "exec"), namespace)
         except (Exception, SystemExit) as exc:
             first_error = first_error or describe_exception(exc, filename)
+    if shell is not None and notes is not None:
+        notes.extend(shell.notes)
     return namespace, first_error

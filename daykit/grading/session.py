@@ -258,6 +258,7 @@ class Session:
         self.defined: list[str] = []
         self.load_errors: list[str] = []
         self.isolation: list[str] = []
+        self.notes: list[str] = []
         self.fatal: StudentError | TaskTimeout | None = None
         self.callables: list = []  # the checks' callables handed to the call under way
         self.callbacks = 0
@@ -265,8 +266,6 @@ class Session:
 
     def _start(self) -> None:
         self.worker = Worker(self.limits)
-        # what held, as the worker's confined process told the fork server before any student code ran
-        self.isolation = list(zygote().isolation.get(self.worker.pid, []))
         deadline = time.monotonic() + self.limits.load_seconds
         try:
             reply = self.worker.request(("load", self.chunks, self.as_main), deadline)
@@ -284,6 +283,9 @@ class Session:
             return
         self.defined = [n for n in reply.get("defined", []) if isinstance(n, str)]
         self.load_errors = [str(e)[:400] for e in reply.get("errors", [])][:5]
+        self.isolation = [str(i) for i in reply.get("isolation", [])]
+        notes = reply.get("notes")  # what a notebook asked for and did not get (a shell command, say)
+        self.notes = [str(n)[:200] for n in notes][:20] if isinstance(notes, list) else []
 
     def begin_task(self) -> None:
         if self.fatal is None and (self.worker is None or not self.worker.alive):
