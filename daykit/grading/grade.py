@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import resource
 import signal
 import sys
 import time
@@ -27,7 +28,9 @@ from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day, Task
 from daykit.checking.loading import LoadError, load_target, notebook_cells
 from daykit.checking.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
+from daykit.checks import sampling_seed
 from daykit.course import Course, CourseError
+from daykit.grading import sandbox
 from daykit.grading.session import Session, zygote
 from daykit.grading.worker import Limits
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
@@ -40,29 +43,73 @@ MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 class Submission:
     student: str
     path: Path
+    problem: str = ""  # why it is not graded (an error for every task), or ""
+    also_found: tuple[str, ...] = ()  # what else was in the student's folder, not graded
 
 
 # ------------------------------------------------------------------------------------- discovery
 
+# What nbgrader's collect puts beside a notebook; not the student's, so never "also found".
+COLLECTED = {"timestamp.txt"}
+
+
+def refusal(path: Path, within: Path) -> str:
+    """Why ``path`` cannot be graded as a student's own file: it is a symbolic link, or resolves outside
+    ``within`` (the course's submitted/ or the folder named on the command line); "" when it can."""
+    if path.is_symlink():
+        return f"{path} is a symbolic link; only a student's own file is graded, never what a link points to."
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return ""  # missing: read_chunks says so
+    if not resolved.is_relative_to(within.resolve()):
+        return f"{path} resolves outside {within}; only files inside it are graded."
+    return ""
+
+
+def submission_in(folder: Path, day: str, student: str, within: Path) -> Submission:
+    """The one file of a student's ``<day>/`` folder that is graded, the same one nbgrader grades:
+    ``<day>.ipynb``; where there is none, ``<day>.py`` (which nbgrader cannot grade). Everything else
+    in the folder is listed as not graded; a folder with neither is an error that names what it holds."""
+    expected = folder / f"{day}.ipynb"
+    for link in (folder.parent, folder):
+        if link.is_symlink():
+            return Submission(student, expected, problem=f"{link} is a symbolic link; only a student's own "
+                              "folder is graded, never what a link points to.")
+    problem = refusal(folder, within)
+    if problem:
+        return Submission(student, expected, problem=problem)
+    entries = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".") and p.name not in COLLECTED)
+    chosen = next((name for name in (f"{day}.ipynb", f"{day}.py") if name in entries), None)
+    if chosen is None:
+        found = ", ".join(entries) if entries else "nothing"
+        return Submission(student, expected, problem=(
+            f"{folder} has no {day}.ipynb (the one notebook nbgrader grades) and no {day}.py; found: {found}. "
+            f"Rename the student's notebook to {day}.ipynb and grade again."))
+    path = folder / chosen
+    others = tuple(name for name in entries if name != chosen)
+    return Submission(student, path, problem=refusal(path, folder), also_found=others)
+
 
 def find_submissions(course: Course, day: str) -> list[Submission]:
-    """Every ``submitted/<student>/<day>/`` of the nbgrader course, with its notebook or module."""
-    found = []
-    for folder in sorted((course.root / "submitted").glob(f"*/{day}")):
-        if not folder.is_dir():
-            continue
-        candidates = [folder / f"{day}.ipynb", folder / f"{day}.py"]
-        candidates += sorted(p for p in folder.iterdir() if p.suffix in (".ipynb", ".py"))
-        path = next((c for c in candidates if c.is_file()), folder / f"{day}.ipynb")
-        found.append(Submission(folder.parent.name, path))
-    return found
+    """Every ``submitted/<student>/<day>/`` of the nbgrader course, with the file that is graded there."""
+    submitted = course.root / "submitted"
+    return [submission_in(folder, day, folder.parent.name, submitted)
+            for folder in sorted(submitted.glob(f"*/{day}")) if folder.is_dir()]
 
 
 def submission_at(path: Path, day: str) -> Submission:
-    """A named file: the student is the folder above ``<day>/`` (nbgrader's layout) or the file's stem."""
+    """A file or folder named on the command line. A file is graded as named (a symbolic link is
+    refused); its student is the folder above ``<day>/`` (nbgrader's layout) or the file's stem. A folder
+    (``<student>/<day>/`` or ``<student>/``) is searched as ``daykit grade`` searches submitted/."""
     path = Path(path)
+    if path.is_dir() and not path.is_symlink():
+        if path.name != day and (path / day).is_dir():
+            return submission_in(path / day, day, path.name, path)
+        student = path.parent.name if path.name == day else path.name
+        return submission_in(path, day, student, path)
     student = path.parent.parent.name if path.parent.name == day else path.stem
-    return Submission(student, path)
+    return Submission(student, path, problem=refusal(path, path.parent))
 
 
 def notebook_chunks(path: Path, locked: dict[str, str | None]) -> list[tuple[str, str]]:
@@ -91,6 +138,8 @@ def notebook_chunks(path: Path, locked: dict[str, str | None]) -> list[tuple[str
 
 def read_chunks(path: Path, locked: dict[str, str | None]) -> tuple[list[tuple[str, str]], str | None]:
     """The code a submission runs, as (label, source) pairs, or the reason it cannot be read."""
+    if path.is_symlink():
+        return [], refusal(path, path.parent)
     if not path.is_file():
         return [], f"{path} does not exist."
     if path.stat().st_size > MAX_SUBMISSION_BYTES:
@@ -113,6 +162,17 @@ def file_hash(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
+
+
+def submission_digest(submission: Submission) -> str:
+    """What a stored result is valid for: the graded file and what else was beside it ("" when it was
+    refused, so that it is looked at again each run)."""
+    if submission.problem:
+        return ""
+    digest = file_hash(submission.path)
+    if digest and submission.also_found:
+        digest = hashlib.sha256(f"{digest}|{'|'.join(submission.also_found)}".encode()).hexdigest()
+    return digest
 
 
 def fingerprint(course: Course, day: Day, limits: Limits) -> str:
@@ -165,7 +225,7 @@ def grade_submission(plan: Plan, submission: Submission, limits: Limits) -> dict
     """Grade one submission in a worker; returns its results document."""
     day, checks = plan.day, plan.checks
     started = time.monotonic()
-    chunks, error = read_chunks(submission.path, plan.locked)
+    chunks, error = ([], submission.problem) if submission.problem else read_chunks(submission.path, plan.locked)
     label = f"{submission.student}/{submission.path.name}"
     isolation, load_errors, notes = [], [], []
     if error:
@@ -178,11 +238,13 @@ def grade_submission(plan: Plan, submission: Submission, limits: Limits) -> dict
             else:
                 functions = session.functions()
             source = label + (f" (loading it raised {session.load_errors[0]})" if session.load_errors else "")
-            results = grade_functions(day, checks, functions, source, before_task=session.begin_task)
+            results = grade_functions(day, checks, functions, source, before_task=session.begin_task,
+                                      check_seconds=limits.task_seconds)
             isolation, load_errors, notes = session.isolation, session.load_errors, session.notes
         finally:
             session.close()
     return document(day, submission, results, isolation=isolation, load_errors=load_errors, notes=notes,
+                    also_found=list(submission.also_found),
                     seconds=time.monotonic() - started)
 
 
@@ -202,9 +264,32 @@ def document(day: Day, submission: Submission, results: list[TaskResult], **extr
 # ----------------------------------------------------------------------------------------- pool
 
 
-def _grading_process(connection, plans: dict[str, Plan], limits: Limits) -> None:
+GRADER_MEMORY_BYTES = 2 * 1024**3  # what a grading process may grow by, comparing answers
+
+
+def limit_memory(extra: int) -> None:
+    """Cap this process's address space at its present size plus ``extra`` bytes (the soft limit only,
+    so the processes it starts may set their own): a comparison that would outgrow it raises MemoryError,
+    which fails that task only (see runner.run_check)."""
+    with open("/proc/self/statm") as statm:
+        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = size + extra
+    resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent: int | None = None,
+                     inherited: tuple[int, ...] = ()) -> None:
+    # die with the coordinator, and hold none of its pipe ends: a killed coordinator leaves nothing behind
+    sandbox.die_with_parent(parent)
+    for fd in inherited:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
     zygote()  # start the workers' fork server while the first job is on its way
+    limit_memory(max(GRADER_MEMORY_BYTES, 2 * limits.memory_bytes))
     while True:
         job = connection.recv()
         if job is None:
@@ -227,10 +312,14 @@ class _Slot:
 class Pool:
     """Grading processes forked from this one, which has loaded the days and their checks."""
 
+    RETRIES = 1  # a submission whose grading process died is graded once more, in a fresh process
+
     def __init__(self, plans: dict[str, Plan], limits: Limits, size: int) -> None:
         self.plans, self.limits, self.size = plans, limits, size
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
+        self.failures: dict[tuple[str, str], int] = {}
+
 
     def job_seconds(self, slug: str) -> float:
         """How long one submission may take in all: each task's limit twice, with room to spare."""
@@ -239,22 +328,35 @@ class Pool:
 
     def _start(self) -> _Slot:
         mine, theirs = self.context.Pipe()
-        process = self.context.Process(target=_grading_process, args=(theirs, self.plans, self.limits), daemon=True)
+        inherited = [mine.fileno()] + [fd for s in self.slots for fd in (s.connection.fileno(), s.process.sentinel)
+                                       if fd != theirs.fileno()]
+        process = self.context.Process(target=_grading_process, daemon=True,
+                                       args=(theirs, self.plans, self.limits, os.getpid(), tuple(inherited)))
         process.start()
         theirs.close()
         return _Slot(process, mine)
 
-    def _failed(self, slot: _Slot, message: str) -> dict:
+    def _failed(self, slot: _Slot, job: Job, reason: str, pending: deque) -> dict | None:
+        """The grading machinery failed on ``job`` (its process died or overran): grade it again in a
+        fresh process, or, the second time, a document marked ``machinery`` that is never stored."""
         slot.process.kill()
         slot.process.join()
-        slug, submission = slot.job
+        slug, submission = job
+        key = (slug, submission.student)
+        self.failures[key] = self.failures.get(key, 0) + 1
+        if self.failures[key] <= self.RETRIES:
+            pending.appendleft(job)
+            return None
         day = self.plans[slug].day
-        return document(day, submission, _all_tasks(day, Status.ERROR, message))
+        message = f"{reason}, twice; no result was stored: grade it again"
+        return document(day, submission, _all_tasks(day, Status.ERROR, message), machinery=reason)
 
     def run(self, jobs: list[Job]):
         """Grade every job, yielding each results document as it finishes."""
         pending = deque(jobs)
-        self.slots = [self._start() for _ in range(min(self.size, len(pending)))]
+        self.slots = []
+        for _ in range(min(self.size, len(pending))):
+            self.slots.append(self._start())  # one at a time: each closes the pipe ends of those before
         try:
             while pending or any(s.job for s in self.slots):
                 for slot in self.slots:
@@ -270,23 +372,25 @@ class Pool:
                 for index, slot in enumerate(self.slots):
                     if slot.job is None:
                         continue
-                    result = None
+                    result, failure = None, None
                     if slot.connection in ready:
                         try:
                             result = slot.connection.recv()
                         except (EOFError, OSError):
-                            result = self._failed(slot, "the grading process failed; grade it again")
+                            failure = "the grading process ended without a result"
                     elif slot.process.sentinel in ready:
-                        result = self._failed(slot, "the grading process failed; grade it again")
+                        failure = "the grading process ended without a result"
                     elif time.monotonic() > slot.deadline:
-                        limit = self.job_seconds(slot.job[0])
-                        result = self._failed(slot, f"grading took longer than {limit:g} s")
-                    if result is None:
+                        failure = f"grading took longer than {self.job_seconds(slot.job[0]):g} s"
+                    if result is None and failure is None:
                         continue
-                    slot.job = None
+                    job, slot.job = slot.job, None
+                    if failure is not None:
+                        result = self._failed(slot, job, failure, pending)
                     if not slot.process.is_alive():
                         self.slots[index] = self._start()
-                    yield result
+                    if result is not None:
+                        yield result
         finally:
             self.close()
 
@@ -358,7 +462,7 @@ class ClassRun:
         self.checks = load_checks(self.course, self.day.slug)
         self.locked = graded_day(self.course, self.day.slug)[1]
         self.fingerprint = fingerprint(self.course, self.day, self.limits)
-        self.digests = {s.student: file_hash(s.path) for s in submissions}
+        self.digests = {s.student: submission_digest(s) for s in submissions}
         done, todo = {}, []
         for submission in submissions:
             path = self.folder / "submissions" / f"{submission.student}.json"
@@ -384,24 +488,30 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
     limits = {run.limits for run, _ in batches}
     if len(limits) > 1:
         raise ValueError("the classes graded together must share their limits")
-    plans, todo, results, total = {}, [], {}, 0
-    for run, submissions in batches:
-        done, pending = run.plan(submissions)
-        plans[run.day.slug] = Plan(run.day, run.checks, run.locked)
-        results.update({(run.day.slug, student): doc for student, doc in done.items()})
-        todo += [(run.day.slug, s) for s in pending]
-        total += len(submissions)
-        if pending:
-            warm_up(run.course, run.day, run.checks)
-    if progress:
-        progress(len(results), total)
-    runs = {run.day.slug: run for run, _ in batches}
-    if todo:
-        size = jobs or os.cpu_count() or 1
-        for doc in Pool(plans, limits.pop(), size).run(todo):
-            results[(doc["day"], doc["student"])] = runs[doc["day"]].record(doc)
-            if progress:
-                progress(len(results), total)
+    previous = sampling_seed(None)  # points no submission can know: equivalent() samples afresh each run
+    try:
+        plans, todo, results, total = {}, [], {}, 0
+        for run, submissions in batches:
+            done, pending = run.plan(submissions)
+            plans[run.day.slug] = Plan(run.day, run.checks, run.locked)
+            results.update({(run.day.slug, student): doc for student, doc in done.items()})
+            todo += [(run.day.slug, s) for s in pending]
+            total += len(submissions)
+            if pending:
+                warm_up(run.course, run.day, run.checks)
+        if progress:
+            progress(len(results), total)
+        runs = {run.day.slug: run for run, _ in batches}
+        if todo:
+            size = jobs or os.cpu_count() or 1
+            for doc in Pool(plans, limits.pop(), size).run(todo):
+                # a failure of the grading machinery is shown, never stored: the next run grades it again
+                stored = doc if doc.get("machinery") else runs[doc["day"]].record(doc)
+                results[(doc["day"], doc["student"])] = stored
+                if progress:
+                    progress(len(results), total)
+    finally:
+        sampling_seed(previous)
     return [[results[(run.day.slug, s.student)] for s in submissions] for run, submissions in batches]
 
 
@@ -457,6 +567,16 @@ def timestamps(day: str, submissions: list[Submission]) -> dict[tuple[str, str],
     return found
 
 
+def confinement_warning(docs: list[dict]) -> str:
+    """One warning for the run, naming each confinement promise that did not hold for some worker
+    (from the ``isolation`` its confined process reported); "" when every promise held."""
+    weaker = sorted({w for doc in docs if doc.get("isolation") for w in sandbox.weaker(doc["isolation"])})
+    if not weaker:
+        return ""
+    return "daykit: on this machine a worker's confinement is weaker than the README says:\n" + "\n".join(
+        f"  - {line}" for line in weaker)
+
+
 def run(args) -> int:
     from daykit.grading.publish import course_grades, publish
     from daykit.grading.reports import summary, summary_text, table
@@ -489,6 +609,9 @@ def run(args) -> int:
         course_grades(course, days, course.root / "results", course.root / "grades.csv")
     for line in published.skipped + published.notes:
         print(f"daykit: {line}", file=sys.stderr)
+    weaker = confinement_warning(docs)
+    if weaker:
+        print(weaker, file=sys.stderr)
     if args.json:
         print(json.dumps({"day": slug, "submissions": [public_view(d) for d in docs]}, indent=1))
         return 0
@@ -507,7 +630,8 @@ def add_command(commands) -> None:
     command = commands.add_parser("grade", help="grade submissions in parallel, isolated from the grader")
     command.add_argument("day", metavar="DAY", help="the day, like 39 or day_39")
     command.add_argument("submissions", nargs="*", metavar="SUBMISSION",
-                         help="notebooks or .py files (default: every submitted/<student>/<DAY>/)")
+                         help="notebooks, .py files or student folders "
+                              "(default: every submitted/<student>/<DAY>/)")
     command.add_argument("--json", action="store_true", help="print the results as one JSON document")
     command.add_argument("--jobs", type=int, default=0, metavar="N", help="grading processes (default: all cores)")
     command.add_argument("--force", action="store_true", help="grade again even where a current result exists")

@@ -266,6 +266,8 @@ class Session:
 
     def _start(self) -> None:
         self.worker = Worker(self.limits)
+        # what held, as the worker's confined process told the fork server before any student code ran
+        self.isolation = list(zygote().isolation.get(self.worker.pid, []))
         deadline = time.monotonic() + self.limits.load_seconds
         try:
             reply = self.worker.request(("load", self.chunks, self.as_main), deadline)
@@ -283,7 +285,6 @@ class Session:
             return
         self.defined = [n for n in reply.get("defined", []) if isinstance(n, str)]
         self.load_errors = [str(e)[:400] for e in reply.get("errors", [])][:5]
-        self.isolation = [str(i) for i in reply.get("isolation", [])]
         notes = reply.get("notes")  # what a notebook asked for and did not get (a shell command, say)
         self.notes = [str(n)[:200] for n in notes][:20] if isinstance(notes, list) else []
 

@@ -3,13 +3,14 @@
 Workers are forked from a clean fork server that has imported NumPy and SymPy and nothing
 of the course, so a submission costs only what its own code costs and finds no hidden check or
 reference solution in its memory. The worker gets the submission's code as text, runs it in a fresh
-namespace, and answers calls of its functions with plain data (see wire.py). It runs in its own
-session and scratch folder with limits on memory, file size and processes; its standard streams are
-captured up to a cap; it holds no file descriptor but its socket; the file system outside its scratch
-folder and the Python installation is closed to it where the kernel offers Landlock; and when the
-grader runs as root it also drops to an unprivileged user. This module imports nothing of daykit but
-the wire format and the stand-in for IPython's shell that a notebook's cells run with
-(checking/ipython_cells.py): the grading side lives in session.py.
+namespace, and answers calls of its functions with plain data (see wire.py). A supervisor (see
+``child_main``) forks it into a PID and a network namespace of its own and ends whatever it leaves
+behind; it runs in its own session and scratch folder with limits on memory, file size and processes,
+an allow-listed environment, its standard streams captured up to a cap, no file descriptor but its
+socket, and no capability: as root under a user id of its own, with seccomp, Landlock and
+no_new_privs (see sandbox.py for each mechanism, and ``_confine`` for their order). This module
+imports nothing of daykit but the wire format and the stand-in for IPython's shell that a notebook's
+cells run with (checking/ipython_cells.py): the grading side lives in session.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import operator
 import os
 import pickle
 import resource
+import select
 import signal
 import socket
 import struct
@@ -36,7 +38,6 @@ from daykit.grading.wire import Unsendable, WireError, dumps, encode
 
 HEADER = struct.Struct("!Q")
 MAX_REPLY = 96 * 1024 * 1024
-NOBODY = 65534
 
 
 @dataclass(frozen=True)
@@ -134,25 +135,24 @@ def _builtin_kind(exc: BaseException) -> str | None:
     return None
 
 
-def _readable_by_others(path: str) -> bool:
-    """Whether every folder above ``path`` lets other users through (for dropping privileges)."""
-    current = os.path.abspath(path)
-    while True:
-        try:
-            if not os.stat(current).st_mode & 0o001:
-                return False
-        except OSError:
-            return False
-        parent = os.path.dirname(current)
-        if parent == current:
-            return True
-        current = parent
+def _close_fds(keep: set[int]) -> None:
+    """Close every file descriptor but the standard streams and ``keep``."""
+    low, top = 3, max(resource.getrlimit(resource.RLIMIT_NOFILE)[0], 1 << 16)
+    for fd in sorted(k for k in keep if k >= 3):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, top)
 
 
-def _confine(limits: Limits, scratch: str, keep_fd: int) -> list[str]:
+def _confine(limits: Limits, scratch: str, made: list[str], supervisor: int, supervisor_alive: int) -> list[str]:
+    """Confine the student's process for good, before any of its code runs; returns what held.
+
+    In order: its own session; limits on memory, file size and core files; an environment from an
+    allow-list; as root, user 65534 and no capabilities (see sandbox.drop_root); a limit on processes
+    where the user is one the kernel applies it to; no_new_privs; Landlock; seccomp; death with its
+    supervisor. ``made`` lists the namespaces its supervisor made for it.
+    """
     os.setsid()
-    os.closerange(3, keep_fd)
-    os.closerange(keep_fd + 1, 1 << 16)
     with open("/proc/self/statm") as statm:
         baseline = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     memory = baseline + limits.memory_bytes
@@ -162,17 +162,35 @@ def _confine(limits: Limits, scratch: str, keep_fd: int) -> list[str]:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    applied = ["session", "rlimits"]
-    roots = (sys.prefix, sys.base_prefix, scratch)
-    if os.geteuid() == 0 and all(_readable_by_others(r) for r in roots):
-        os.chown(scratch, NOBODY, NOBODY)
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
+    applied = ["session", "rlimits", *made]
+    allowed = sandbox.environment(dict(os.environ), scratch)
+    os.environ.clear()
+    os.environ.update(allowed)
+    applied.append("environment-allow-list")
+    if os.geteuid() == 0 and sandbox.linux():
+        identity = sandbox.drop_root(scratch, sandbox.worker_uid(supervisor))
+    else:
+        identity = "own-user"
+        if "user-namespace" in made:  # the namespace gave this process capabilities inside it: drop them
+            sandbox.clear_bounding_set()
+            sandbox.set_capabilities(0)
+    applied.append(identity)
+    if identity.startswith("unprivileged") or "user-namespace" in made:  # a user whose count is the worker's
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
-        applied.append("unprivileged-user")
-    sandbox.set_parent_death_signal()
+        applied.append("process-limit")
+    if sandbox.no_new_privileges():
+        applied.append("no-new-privs")
     applied += sandbox.restrict(scratch)
+    if sandbox.seccomp():
+        applied.append("seccomp")
+    if sandbox.no_capabilities():
+        applied.append("no-capabilities")
+    if sandbox.linux() and sandbox.bounding_set() == 0:
+        applied.append("empty-bounding-set")
+    sandbox.die_with_parent()  # after the change of user, which clears it
+    if select.select([supervisor_alive], [], [], 0)[0]:  # the supervisor ended before that: so do we
+        os._exit(70)
+    os.close(supervisor_alive)
     os.chdir(scratch)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -425,14 +443,53 @@ def _exit_as(status: int) -> None:
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
 
 
-def child_main(sock: socket.socket, limits: Limits, scratch: str) -> None:
-    """The worker's entry point in the fork server's child; it never returns."""
-    code = 0
+def child_main(sock: socket.socket, limits: Limits, scratch: str, report: int = -1, parent: int | None = None) -> None:
+    """The worker's entry point in the fork server's child; it never returns.
+
+    This first process is the worker's supervisor and runs nothing of the student's. It makes the
+    namespaces, forks the student's process into them (the init of its own PID namespace), writes that
+    process's pid and then (from the student's process, once confined) its isolation list to
+    ``report`` for the fork server, waits for it, ends every process still left below it, and exits
+    the way the student's process did. It dies with the fork server, and the student's process with it.
+    """
+    code = 70
     try:
-        _serve(sock, _confine(limits, scratch, sock.fileno()))
+        sandbox.die_with_parent(parent)
+        os.setsid()
+        _close_fds({sock.fileno(), report})
+        made = sandbox.new_namespaces()
+        if sandbox.become_subreaper():
+            made.append("subreaper")
+        alive_r, alive_w = os.pipe()
+        supervisor = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(alive_w)
+                isolation = _confine(limits, scratch, made, supervisor, alive_r)
+                if report >= 0:
+                    _report(report, "isolation " + " ".join(isolation))
+                    os.close(report)
+                _serve(sock, isolation)
+                code = 0
+            except BaseException:  # noqa: BLE001 - never return into the grader's code
+                code = 70
+            finally:
+                os._exit(code)
+        os.close(alive_r)
+        sock.close()
+        if report >= 0:
+            _report(report, f"pid {pid}")
+            os.close(report)
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+        _end_descendants()
+        _exit_as(status)
     except BaseException:  # noqa: BLE001 - never return into the grader's code
         code = 70
     finally:
         os._exit(code)
-
-

@@ -3,8 +3,10 @@ then forks a worker on each request, so workers start in milliseconds and inheri
 course (no hidden check, no reference solution is ever in a worker's memory).
 
 The grading process talks to it over a socket pair: ``spawn`` passes the worker's socket as a file
-descriptor and gets the worker's pid back; ``wait`` reaps a worker and returns how it ended. The
-zygote dies with the grading process that started it, and its workers die with it.
+descriptor and gets the pid of the student's process back (a supervisor between the two makes its
+namespaces and ends whatever it leaves behind: see worker.child_main); ``wait`` reaps the worker
+and returns how the student's process ended. The zygote starts with an environment built from an
+allow-list, dies with the grading process that started it, and its workers die with it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 
+from daykit.grading import sandbox
 from daykit.grading.worker import Limits
 
 # What every submission needs. matplotlib is left out: no day's code imports it at the top, and the
@@ -29,17 +33,18 @@ ENVIRONMENT = {
     "PYTHONDONTWRITEBYTECODE": "1",
 }
 CONTROL_FD_ENV = "DAYKIT_ZYGOTE_FD"
+PARENT_ENV = "DAYKIT_ZYGOTE_PARENT"
 
 
-def _serve(control: socket.socket) -> None:
-    from daykit.grading import sandbox
+def _serve(control: socket.socket, parent: int | None) -> None:
     from daykit.grading.worker import child_main
 
-    sandbox.set_parent_death_signal()
+    sandbox.die_with_parent(parent)
     for name in PRELOAD:
         __import__(name)
     _warm_up()
     control.sendall(b"R")  # ready
+    supervisors: dict[int, int] = {}  # the student's process -> its supervisor, this process's child
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 1 << 16, 1)
@@ -50,19 +55,43 @@ def _serve(control: socket.socket) -> None:
         request = pickle.loads(message)
         if request[0] == "spawn":
             _, limits, scratch = request
-            pid = os.fork()
-            if pid == 0:
+            report, report_end = os.pipe()
+            me = os.getpid()
+            supervisor = os.fork()
+            if supervisor == 0:
                 control.close()
-                child_main(socket.socket(fileno=fds[0]), limits, scratch)
+                os.close(report)
+                child_main(socket.socket(fileno=fds[0]), limits, scratch, report_end, me)
             for fd in fds:
                 os.close(fd)
-            control.sendall(pickle.dumps(("pid", pid)))
+            os.close(report_end)
+            worker, isolation = _read_report(report)
+            worker = worker or supervisor
+            supervisors[worker] = supervisor
+            control.sendall(pickle.dumps(("pid", worker, isolation)))
         elif request[0] == "wait":
             try:
-                _, status = os.waitpid(request[1], 0)
+                _, status = os.waitpid(supervisors.pop(request[1], request[1]), 0)
             except ChildProcessError:
                 status = 0
             control.sendall(pickle.dumps(("status", status)))
+
+
+def _read_report(fd: int) -> tuple[int | None, list[str]]:
+    """What a worker's supervisor and then its confined process write before any student code runs:
+    the pid of the student's process and the isolation that held for it (until both have closed)."""
+    chunks = []
+    with os.fdopen(fd, "rb") as stream:
+        while chunk := stream.read(4096):
+            chunks.append(chunk)
+    pid, isolation = None, []
+    for line in b"".join(chunks).decode(errors="replace").splitlines():
+        kind, _, rest = line.partition(" ")
+        if kind == "pid" and rest.isdigit():
+            pid = int(rest)
+        elif kind == "isolation":
+            isolation = rest.split()
+    return pid, isolation
 
 
 def _warm_up() -> None:
@@ -85,8 +114,9 @@ def _warm_up() -> None:
 
 def main() -> None:
     control = socket.socket(fileno=int(os.environ.pop(CONTROL_FD_ENV)))
+    parent = os.environ.pop(PARENT_ENV, "")
     try:
-        _serve(control)
+        _serve(control, int(parent) if parent.isdigit() else None)
     finally:
         os._exit(0)
 
@@ -96,7 +126,10 @@ class Zygote:
 
     def __init__(self) -> None:
         mine, theirs = socket.socketpair()
-        environment = dict(os.environ, **ENVIRONMENT, **{CONTROL_FD_ENV: str(theirs.fileno())})
+        # built from an allow-list: nothing of the instructor's environment reaches a worker
+        environment = {**sandbox.environment(os.environ, tempfile.gettempdir()), **ENVIRONMENT,
+                       CONTROL_FD_ENV: str(theirs.fileno()), PARENT_ENV: str(os.getpid())}
+        self.isolation: dict[int, list[str]] = {}
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from daykit.grading.zygote import main; main()"],
             pass_fds=[theirs.fileno()],
@@ -113,7 +146,8 @@ class Zygote:
         return pickle.loads(self.control.recv(1 << 16))
 
     def spawn(self, sock: socket.socket, limits: Limits, scratch: str) -> int:
-        kind, pid = self._ask(("spawn", limits, scratch), [sock.fileno()])
+        kind, pid, isolation = self._ask(("spawn", limits, scratch), [sock.fileno()])
+        self.isolation = {pid: isolation}  # what held for the latest worker, as it reported before running
         return pid
 
     def wait(self, pid: int) -> int:
