@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -422,3 +423,55 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def test_the_warning_names_each_weaker_promise_once():
+    from daykit.grading.grade import confinement_warning
+
+    held = ["no-capabilities", "unprivileged-user", "environment-allow-list", "seccomp", "landlock-fs",
+            "pid-namespace", "process-limit"]
+    weak = [i for i in held if i != "seccomp"]
+    docs = [{"isolation": held}, {"isolation": weak}, {"isolation": weak}, {"isolation": []}]
+    said = confinement_warning(docs)
+    assert said.count("weaker than the README says") == 1 and said.count("network:") == 1
+    assert confinement_warning(docs[:1]) == ""
+
+
+@pytest.mark.skipif(not LINUX, reason="subreapers are Linux's")
+def test_without_a_pid_namespace_the_supervisor_still_ends_every_descendant():
+    """The subreaper alone (where no PID namespace can be made): a child and a grandchild that moved to
+    sessions of their own are killed when the supervisor ends its worker."""
+    from daykit.grading import worker
+
+    reader, writer = os.pipe()
+    supervisor = os.fork()
+    if supervisor == 0:  # the supervisor: a subreaper whose child starts two processes and exits
+        try:
+            os.close(reader)
+            sandbox.become_subreaper()
+            child = os.fork()
+            if child == 0:
+                for _ in range(2):
+                    if os.fork() == 0:
+                        os.setsid()
+                        os.write(writer, f"{os.getpid()}\n".encode())
+                        time.sleep(600)
+                        os._exit(0)
+                os._exit(0)
+            os.waitpid(child, 0)
+            time.sleep(0.5)
+            worker._end_descendants()
+        finally:
+            os._exit(0)
+    os.close(writer)
+    seen, deadline = b"", time.monotonic() + 30
+    while seen.count(b"\n") < 2 and time.monotonic() < deadline:
+        if select.select([reader], [], [], 1)[0]:
+            seen += os.read(reader, 100)
+    os.close(reader)
+    os.waitpid(supervisor, 0)
+    orphans = [int(line) for line in seen.split()]
+    assert len(orphans) == 2
+    for pid in orphans:
+        assert not alive(pid, Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+                         if Path(f"/proc/{pid}").exists() else "gone"), pid
