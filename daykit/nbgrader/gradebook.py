@@ -67,8 +67,11 @@ def database_url(course_dir: Path) -> str:
 
 def _exists(url: str) -> bool:
     """False for an SQLite gradebook whose file is not there (reading must not create one)."""
-    if url.startswith("sqlite:///"):
-        return Path(url.removeprefix("sqlite:///")).exists()
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return bool(parsed.database) and Path(parsed.database).exists()
     return True
 
 
@@ -97,6 +100,9 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
     config = load_config(course_dir)
     coursedir = course_directory(course_dir)
     penalties: dict[str, float] = {}
+    if not _exists(coursedir.db_url):
+        raise GradebookError(f"there is no gradebook at {coursedir.db_url} yet: release {day} with nbgrader first "
+                             f"(`daykit release {day}` or `nbgrader generate_assignment {day}`), then grade again.")
     with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
         try:
             notebook = gradebook.find_notebook(day, day)

@@ -1,0 +1,306 @@
+"""`daykit grade` is a drop-in for `nbgrader autograde`: everything nbgrader does after autograding works.
+
+One class of Day 39 (a finished notebook, an untouched release, one wrong task, a late submission, and
+one with its test cells deleted) is handed in to a stand-alone copy of the course, released with a due
+date and nbgrader's "zero" late policy. A copy of that course is graded by `nbgrader autograde`, the
+course itself by `daykit grade`; then nbgrader's own commands and formgrader's API must find what
+autograde would have left: the same students, scores per cell, totals and penalties, "autograded"
+submissions, and feedback free of hidden tests. A manual grade entered afterwards survives a regrade.
+The routine runs on SQLite, and on a PostgreSQL server started here when its binaries are installed.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from daykit.demo.sample_class import submission_notebook
+from daykit.nbgrader.run import nbgrader_api, quiet_gradebook
+from tests.kit.course_copy import COURSE, command, course_copy, environment, hand_in
+
+pytestmark = pytest.mark.slow
+
+DAY = "day_39"
+LATE_POLICY = '\nc.LateSubmissionPlugin.penalty_method = "zero"\n'
+DUE = "2026-12-02 12:00:00 UTC"
+ON_TIME, LATE = "2026-12-01 10:00:00.000000 UTC", "2026-12-03 09:30:00.000000 UTC"
+WRONG_GRADIENT = (  # the exact gradient, whatever the step: fails the step check
+    "def numerical_gradient(x_val=2.0, y_val=3.0, step=1e-6):\n"
+    "    return np.array([2 * x_val * y_val, x_val**2 + 3 * y_val**2])\n"
+)
+HIDDEN_NAMES = [line.split("(")[0].removeprefix("def ") for line in
+                COURSE.hidden_checks(DAY).read_text().splitlines() if line.startswith("def test_")]
+
+
+def hand_in_class(root: Path) -> list[str]:
+    """The class, made from the release notebook as students fill it in."""
+    release = nbformat.read(str(root / "release" / DAY / f"{DAY}.ipynb"), as_version=4)
+    source = nbformat.read(str(root / "source" / DAY / f"{DAY}.ipynb"), as_version=4)
+    tasks = [c.metadata.nbgrader.grade_id for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    finished = submission_notebook(release, source, {})
+    no_tests = submission_notebook(release, source, {})
+    no_tests.cells = [c for c in no_tests.cells if not c.metadata.get("nbgrader", {}).get("grade")]
+    students = {
+        "finished": (finished, ON_TIME),
+        "untouched": (submission_notebook(release, source, dict.fromkeys(tasks)), ON_TIME),
+        "wrong": (submission_notebook(release, source, {"numerical_gradient": WRONG_GRADIENT}), ON_TIME),
+        "late": (finished, LATE),
+        "no_tests": (no_tests, ON_TIME),
+    }
+    for student, (notebook, stamp) in students.items():
+        hand_in(root, student, json.loads(nbformat.writes(notebook)), stamp=stamp)
+    return sorted(students)
+
+
+@contextmanager
+def database(env: dict):
+    """In this process too, the gradebook the commands in ``env`` use (the course's config reads DAYKIT_DB_URL)."""
+    old = os.environ.pop("DAYKIT_DB_URL", None)
+    if "DAYKIT_DB_URL" in env:
+        os.environ["DAYKIT_DB_URL"] = env["DAYKIT_DB_URL"]
+    try:
+        yield
+    finally:
+        os.environ.pop("DAYKIT_DB_URL", None)
+        if old is not None:
+            os.environ["DAYKIT_DB_URL"] = old
+
+
+def export_rows(text: str) -> list[dict]:
+    return sorted(csv.DictReader(io.StringIO(text)), key=lambda row: row["student_id"])
+
+
+def nbgrader_export(root: Path, env: dict) -> list[dict]:
+    target = root / "nbgrader_export.csv"
+    command(root, "nbgrader", "export", "--to", str(target), env=env)
+    return export_rows(target.read_text())
+
+
+def cell_grades(root: Path, students: list[str]) -> dict:
+    """Per student and test cell: (auto score, score, needs manual grade), and the solution cells' comments."""
+    from nbgrader.api import Gradebook
+
+    api = nbgrader_api(root)
+    found = {}
+    with quiet_gradebook(), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        for student in students:
+            notebook = gradebook.find_submission_notebook(DAY, DAY, student)
+            grades = {g.name: (g.auto_score, g.score, g.needs_manual_grade) for g in notebook.grades}
+            comments = {c.name: (c.auto_comment, c.manual_comment) for c in notebook.comments}
+            found[student] = {"grades": grades, "comments": comments,
+                              "penalty": notebook.late_submission_penalty or 0.0}
+    return found
+
+
+def set_manual_grade(root: Path, student: str, score: float, comment: str) -> None:
+    """What an instructor does in formgrader: a manual score on a test cell, a comment on the task."""
+    from nbgrader.api import Gradebook
+
+    api = nbgrader_api(root)
+    with quiet_gradebook(), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        gradebook.find_grade("test_numerical_gradient", DAY, DAY, student).manual_score = score
+        gradebook.find_comment("numerical_gradient", DAY, DAY, student).manual_comment = comment
+        gradebook.db.commit()
+
+
+def routine(parent: Path, env: dict, autograde_too: bool) -> dict:
+    """Release with a due date, hand in the class, grade it with daykit (and a copy with nbgrader)."""
+    root = course_copy(parent, DAY, LATE_POLICY)
+    command(root, "daykit", "release", "39", env=env)
+    command(root, "nbgrader", "db", "assignment", "add", DAY, f"--duedate={DUE}", env=env)
+    students = hand_in_class(root)
+    seen = {"root": root, "students": students, "env": env}
+    if autograde_too:  # the same course, graded by nbgrader itself (its SQLite gradebook copied with it)
+        theirs = parent / "by_nbgrader"
+        shutil.copytree(root, theirs)
+        command(theirs, "nbgrader", "autograde", DAY, env=env)
+        seen["nbgrader_export"] = nbgrader_export(theirs, env)
+        with database(env):
+            seen["nbgrader_cells"] = cell_grades(theirs, students)
+    seen["grade"] = command(root, "daykit", "grade", "39", env=env)
+    seen["export"] = nbgrader_export(root, env)
+    with database(env):
+        seen["cells"] = cell_grades(root, students)
+        api = nbgrader_api(root)
+        seen["submissions"] = {s["student"]: s for s in api.get_submissions(DAY)}
+        seen["indices"] = api.get_notebook_submission_indices(DAY, DAY)
+    return seen
+
+
+# ------------------------------------------------------------------------------------------- SQLite
+
+
+@pytest.fixture(scope="module")
+def sqlite(tmp_path_factory):
+    return routine(tmp_path_factory.mktemp("gradebook_sqlite"), environment(), autograde_too=True)
+
+
+def test_nbgrader_export_is_what_autograde_gives(sqlite):
+    assert [row["student_id"] for row in sqlite["export"]] == sqlite["students"]
+    assert sqlite["export"] == sqlite["nbgrader_export"]
+    scores = {row["student_id"]: (row["raw_score"], row["late_submission_penalty"], row["score"])
+              for row in sqlite["export"]}
+    assert scores["finished"] == ("10.0", "0.0", "10.0") and scores["late"] == ("10.0", "10.0", "0.0")
+    assert scores["wrong"] == ("6.0", "0.0", "6.0") and scores["untouched"][2] == "0.0"
+
+
+def test_every_cell_is_scored_as_autograde_scores_it(sqlite):
+    ours = {s: (c["grades"], c["penalty"]) for s, c in sqlite["cells"].items()}
+    theirs = {s: (c["grades"], c["penalty"]) for s, c in sqlite["nbgrader_cells"].items()}
+    assert ours == theirs
+    assert ours["no_tests"][0]["test_numerical_gradient"] == (4.0, 4.0, False)
+
+
+def test_formgrader_sees_every_submission_autograded(sqlite):
+    submissions = sqlite["submissions"]
+    assert sorted(submissions) == sqlite["students"]
+    assert all(s["autograded"] and s["submitted"] for s in submissions.values())
+    assert {s: submissions[s]["score"] for s in submissions} == {
+        "finished": 10.0, "late": 10.0, "no_tests": 10.0, "untouched": 0.0, "wrong": 6.0}
+    assert len(sqlite["indices"]) == len(sqlite["students"])
+
+
+def test_autograded_notebooks_are_what_formgrader_opens(sqlite):
+    root = sqlite["root"]
+    for student in sqlite["students"]:
+        path = root / "autograded" / student / DAY / f"{DAY}.ipynb"
+        notebook = nbformat.read(str(path), as_version=4)
+        nbformat.validate(notebook)
+        tests = {c.metadata.nbgrader.grade_id: c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        assert sorted(tests) == ["test_chain_rule_derivative", "test_numerical_gradient", "test_symbolic_derivative"]
+        assert (root / "autograded" / student / DAY / "timestamp.txt").is_file()
+    wrong = nbformat.read(str(root / "autograded" / "wrong" / DAY / f"{DAY}.ipynb"), as_version=4)
+    failed = next(c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_numerical_gradient")
+    assert failed.outputs[0].output_type == "error"  # nbgrader's sign of a failed test cell
+
+
+def test_the_task_comment_is_the_student_facing_message(sqlite):
+    comments = sqlite["cells"]["wrong"]["comments"]
+    message = comments["numerical_gradient"][0]
+    assert message and "step" in message
+    assert comments["symbolic_derivative"] == (None, None)
+    assert sqlite["cells"]["untouched"]["comments"]["symbolic_derivative"][0] == "No response."
+
+
+def test_grades_csv_shows_the_due_date_and_the_late_penalty(sqlite):
+    with open(sqlite["root"] / "results" / DAY / "grades.csv", newline="") as stream:
+        late = next(row for row in csv.DictReader(stream) if row["student_id"] == "late")
+    assert late["duedate"].startswith("2026-12-02 12:00:00")
+    assert (late["raw_score"], late["late_submission_penalty"], late["score"]) == ("10.0", "10.0", "0.0")
+
+
+def test_generate_feedback_works_and_hides_the_hidden_tests(sqlite):
+    root, env = sqlite["root"], sqlite["env"]
+    command(root, "nbgrader", "generate_feedback", DAY, env=env)
+    for student in sqlite["students"]:
+        html = (root / "feedback" / student / DAY / f"{DAY}.html").read_text()
+        assert "BEGIN HIDDEN TESTS" not in html
+        leaked = [name for name in HIDDEN_NAMES if name in html]
+        assert leaked == [], f"{student}'s feedback shows hidden checks"
+    assert "6.0" in (root / "feedback" / "wrong" / DAY / f"{DAY}.html").read_text()
+
+
+def test_a_manual_grade_survives_a_regrade_and_reaches_the_exports(sqlite):
+    root, env = sqlite["root"], sqlite["env"]
+    with database(env):
+        set_manual_grade(root, "wrong", 3.0, "Close: see me")
+    command(root, "daykit", "grade", "39", "--force", env=env)
+    with database(env):
+        cells = cell_grades(root, ["wrong"])["wrong"]
+    assert cells["grades"]["test_numerical_gradient"] == (0.0, 3.0, True)  # kept, flagged for review
+    assert cells["comments"]["numerical_gradient"][1] == "Close: see me"
+    ours = root / "daykit_export.csv"
+    command(root, "daykit", "export", "39", "--format", "csv", "--output", str(ours), env=env)
+    exported = export_rows(ours.read_text())
+    assert exported == nbgrader_export(root, env)
+    assert next(r for r in exported if r["student_id"] == "wrong")["score"] == "9.0"
+    canvas = root / "canvas.csv"
+    command(root, "daykit", "export", "39", "--format", "canvas", "--output", str(canvas), env=env)
+    lines = list(csv.reader(canvas.read_text().splitlines()))
+    assert lines[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", DAY]
+    assert lines[1][0] == "Points Possible" and lines[1][-1] == "10"
+    by_login = {row[3]: row[-1] for row in lines[2:]}
+    assert by_login == {"finished": "10", "late": "0", "no_tests": "10", "untouched": "0", "wrong": "9"}
+
+
+# ---------------------------------------------------------------------------------------- PostgreSQL
+
+
+def postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+    return Path(found[-1]).parent if found else None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A throw-away PostgreSQL server from the system's binaries (as an unprivileged user: initdb
+    refuses root); its URL, with trust authentication on 127.0.0.1."""
+    binaries = postgres_bin()
+    if binaries is None:
+        pytest.skip("PostgreSQL's server binaries are not installed (no /usr/lib/postgresql/*/bin/initdb): "
+                    "`apt-get install postgresql` (as .ci/run does) to test the gradebook on PostgreSQL")
+    folder = Path(tempfile.mkdtemp(prefix="daykit-pg-"))
+    as_user = []
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        os.chown(folder, nobody.pw_uid, nobody.pw_gid)
+        as_user = ["runuser", "-u", "nobody", "--"]
+    port = free_port()
+    data = folder / "data"
+
+    def run(*args):
+        subprocess.run([*as_user, *map(str, args)], check=True, capture_output=True, timeout=120, cwd=folder)
+
+    run(binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+    run(binaries / "pg_ctl", "-D", data, "-l", folder / "server.log", "-w", "-o",
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -F", "start")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def postgres(postgres_url, tmp_path_factory):
+    return routine(tmp_path_factory.mktemp("gradebook_postgres"), environment(DAYKIT_DB_URL=postgres_url),
+                   autograde_too=False)
+
+
+def test_postgres_gradebook_holds_what_sqlite_holds(postgres, sqlite):
+    assert not (postgres["root"] / "gradebook.db").exists()  # the grades went to the server
+    assert postgres["export"] == sqlite["nbgrader_export"]
+    strip = {s: c["grades"] for s, c in postgres["cells"].items()}
+    assert strip == {s: c["grades"] for s, c in sqlite["nbgrader_cells"].items()}
+    assert all(s["autograded"] for s in postgres["submissions"].values())
+
+
+def test_postgres_keeps_a_manual_grade_through_a_regrade(postgres):
+    root, env = postgres["root"], postgres["env"]
+    with database(env):
+        set_manual_grade(root, "wrong", 2.0, "Half right")
+    command(root, "daykit", "grade", "39", "--force", env=env)
+    with database(env):
+        cells = cell_grades(root, ["wrong"])["wrong"]
+    assert cells["grades"]["test_numerical_gradient"] == (0.0, 2.0, True)
+    assert cells["comments"]["numerical_gradient"][1] == "Half right"
