@@ -7,6 +7,8 @@ current directory only.
 
 import os
 
+from daykit.nbgrader.preprocessors import autograde_steps, feedback_steps
+
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -24,3 +26,9 @@ c.OverwriteCells.add_missing_cells = True
 # Kernels that miss their shutdown window cost 3 s each; one second is plenty.
 c.KernelManager.shutdown_wait_time = 1.0
 c.Execute.timeout = 60
+
+# A test cell exactly as released gets its hidden tests back without a checksum warning (nbgrader warns
+# for every such cell, honest or not); a cell a student changed still gets the warning.
+c.Autograde.sanitize_preprocessors = autograde_steps()
+# Feedback never shows hidden tests: not their code, nor the lines of it a traceback would print.
+c.GenerateFeedback.preprocessors = feedback_steps()

@@ -14,9 +14,12 @@ was expected; its ``kind`` says the same without any value, and is all a hidden 
 """
 
 import cmath
+import contextlib
 import inspect
+import io
 import math
 import secrets
+import textwrap
 import types
 
 import numpy as np
@@ -27,6 +30,18 @@ NOT_STARTED = "not started"
 SHARED_NAMES = "_daykit_check_names"  # a notebook's snapshot of the checks' names, made by its setup cell
 
 
+MESSAGE_WIDTH = 78  # nbgrader validate cuts every line of an error at 87 characters, its indent included
+
+
+def _message_lines(exc):
+    """A check's failure as IPython shows it (``_render_traceback_``): the message alone, first and last,
+    no frame of the kit, wrapped so that no line is cut where it is shown (``nbgrader validate``)."""
+    lines = []
+    for paragraph in f"{type(exc).__name__}: {exc}".splitlines():
+        lines += textwrap.wrap(paragraph, MESSAGE_WIDTH, break_on_hyphens=False) or [""]
+    return lines
+
+
 class CheckFailure(AssertionError):
     """A check that did not pass: ``detail`` may show values, ``kind`` never does."""
 
@@ -35,9 +50,13 @@ class CheckFailure(AssertionError):
         self.detail = detail
         self.kind = kind or detail
 
+    _render_traceback_ = _message_lines
+
 
 class NotStarted(Exception):
     """A task whose function still raises NotImplementedError."""
+
+    _render_traceback_ = _message_lines
 
 
 def describe(value, limit=120):
@@ -57,6 +76,7 @@ def describe(value, limit=120):
 
 
 def fail(detail, kind=None):
+    __tracebackhide__ = True  # IPython and pytest leave this helper's frame out of tracebacks
     raise CheckFailure(detail, kind)
 
 
@@ -443,6 +463,7 @@ def expect_raises(error, function, *args, call, what="the call", with_message=Fa
     even")``, not a bare ``raise ValueError``). Works the same in-process and through the grader, whose
     proxy raises the student's exception as its built-in kind with the student's own message.
     """
+    __tracebackhide__ = True
     names = " or ".join(e.__name__ for e in (error if isinstance(error, tuple) else (error,)))
     try:
         got = function(*args, **kwargs)
@@ -457,6 +478,7 @@ def expect_raises(error, function, *args, call, what="the call", with_message=Fa
 
 def expect_true(condition, detail, kind=None):
     """A condition the check computed itself; ``detail`` explains it when it does not hold."""
+    __tracebackhide__ = True
     if not condition:
         fail(detail, kind)
 
@@ -501,15 +523,29 @@ def _shielded(check, namespace):
     return types.FunctionType(check.__code__, scope, check.__name__, check.__defaults__, check.__closure__)
 
 
+def _builtin_kind(exc):
+    return next((c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"), "Exception")
+
+
+@contextlib.contextmanager
+def _silenced():
+    """Nothing printed during a hidden check is shown: it could show the hidden inputs."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        yield
+
+
 def run_checks(namespace, *checks, quiet=False, hidden=False):
     """Run checks against the functions named in ``namespace`` (a notebook's globals).
 
     Raises the first failure with the same message as ``pytest``, naming the task: ``NotStarted`` for
-    a task that still raises NotImplementedError, ``CheckFailure`` for a wrong answer (without the
-    helpers' frames); the student's own exceptions pass through with their traceback. Unless
-    ``quiet``, prints a line when every check passed. Failed ``hidden`` checks say only what kind of
-    thing failed, never their input or expected value.
+    a task that still raises NotImplementedError, ``CheckFailure`` for a wrong answer. IPython shows
+    either as its message alone (``_render_traceback_``); this function and the helpers hide their
+    frames (``__tracebackhide__``), so the student's own exceptions show the check's line and the
+    student's. Unless ``quiet``, prints a line when every check passed. ``hidden`` checks print
+    nothing, silence what the code prints while they run, and when they fail say only what kind of
+    thing failed (or the kind of exception raised), never an input, an expected value or a message.
     """
+    __tracebackhide__ = True
     for check in checks:
         names = task_names(check)
         missing = [n for n in names if not callable(namespace.get(n))]
@@ -517,7 +553,8 @@ def run_checks(namespace, *checks, quiet=False, hidden=False):
             fail(f"There is no function {missing[0]} to check: run the cell that defines it (above this one), "
                  "then run this cell again.")
         try:
-            _shielded(check, namespace)(*[namespace[n] for n in names])
+            with _silenced() if hidden else contextlib.nullcontext():
+                _shielded(check, namespace)(*[namespace[n] for n in names])
         except (NotImplementedError, NotStarted) as exc:
             culprit = _unstarted(exc.__traceback__, names)
             first = "" if culprit == names[0] else f"{names[0]} is checked with {culprit}, and "
@@ -529,5 +566,10 @@ def run_checks(namespace, *checks, quiet=False, hidden=False):
             if hidden:
                 raise CheckFailure(f"a hidden check of {names[0]} failed: {failure.kind}.") from None
             raise CheckFailure(failure.detail, failure.kind) from None
+        except Exception as exc:
+            if not hidden:
+                raise
+            kind = _builtin_kind(exc)
+            raise CheckFailure(f"a hidden check of {names[0]} failed: {names[0]} raised {kind}.") from None
     if not (quiet or hidden):
         print(f"{task_names(checks[0])[0]}: {len(checks)} visible check(s) passed.")

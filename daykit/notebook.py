@@ -8,7 +8,10 @@ from __future__ import annotations
 
 DISPLAY_PREFIX = "display"  # lesson cells that only show something (a plot): they define nothing
 SETUP_ID = "checks-setup"
+SETUP_NOTE_ID = "checks-setup-note"  # the markdown cell above the setup cell: what it is, how to check
 NBGRADER_SCHEMA = 3
+# Jupyter's own cell metadata for a cell whose code is folded away (still there for nbgrader and the kernel).
+SOURCE_HIDDEN = {"jupyter": {"source_hidden": True}}
 
 
 def nbgrader_metadata(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:

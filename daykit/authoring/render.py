@@ -12,7 +12,7 @@ from pathlib import Path
 from daykit import checks as check_helpers
 from daykit.authoring.model import Day, solution_regions
 from daykit.checks import SHARED_NAMES
-from daykit.notebook import DISPLAY_PREFIX, SETUP_ID, nbgrader_metadata
+from daykit.notebook import DISPLAY_PREFIX, SETUP_ID, SETUP_NOTE_ID, SOURCE_HIDDEN, nbgrader_metadata
 
 STUB_CODE = ("# YOUR CODE HERE", "raise NotImplementedError()")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -68,6 +68,21 @@ def _markdown(source: str, cell_id: str):
     return cell
 
 
+def setup_note(day: Day) -> str:
+    """The markdown above the folded setup cell: run it first; how to check the notebook as a whole."""
+    number = day.slug.split("_")[1]
+    target = f"release/{day.slug}/{day.slug}.ipynb"
+    return (
+        "**Setting up the checks.** The next cell sets up the checks that the cell under each task runs. "
+        "Its code is folded away, as there is no need to read it: just run it once before the tasks "
+        "(running the cells from the top does).\n\n"
+        "Each test cell checks its task as you go. To check this whole notebook from a terminal, save it, "
+        f"then run from the course folder `daykit check {number} --target {target}` "
+        f"(or `pytest tests/test_{day.slug}.py --target {target}`). "
+        f"Without `--target` those commands check `exercises/{day.slug}.py`, not this notebook."
+    )
+
+
 def setup_cell_source(day: Day) -> str:
     parts = [
         f"# The checks' shared code: the helpers of `daykit.checks` and the top of tests/test_{day.slug}.py.",
@@ -80,11 +95,22 @@ def setup_cell_source(day: Day) -> str:
     return "\n\n".join(parts)
 
 
+def setup_guard() -> str:
+    """A test cell's first line: run before the setup cell, it says so instead of a bare NameError."""
+    return (
+        f'if "{SHARED_NAMES}" not in globals(): '
+        "raise NameError(\"Run the setup cell first: the folded cell under 'Setting up the checks'.\")"
+    )
+
+
 def test_cell_source(day: Day, task: str) -> str:
     visible = day.checks_for(task)
     hidden = day.checks_for(task, hidden=True)
     points = day.task(task).points
-    parts = [f"# Checks for {task} ({points} point{'s' if points != 1 else ''}). Run this cell after the one above."]
+    parts = [
+        setup_guard() + "\n"
+        f"# Checks for {task} ({points} point{'s' if points != 1 else ''}). Run this cell after the one above."
+    ]
     parts += [check.source for check in visible]
     parts.append(f"run_checks(globals(), {', '.join(c.name for c in visible)})")
     text = "\n\n".join(parts)
@@ -116,12 +142,18 @@ def notebook_cells(day: Day) -> list:
             )
         else:
             cells.append(_code(cell.source, cell_id, nbgrader_metadata(cell_id, locked=True)))
-            if not setup_done:
-                cells.append(_code(setup_cell_source(day), SETUP_ID, nbgrader_metadata(SETUP_ID, locked=True)))
+            if not setup_done:  # after the introduction and its imports, before the first task's lesson
+                cells += setup_cells(day)
                 setup_done = True
     if not setup_done:  # a day with no plain code cell: the setup goes first
-        cells.insert(0, _code(setup_cell_source(day), SETUP_ID, nbgrader_metadata(SETUP_ID, locked=True)))
+        cells[:0] = setup_cells(day)
     return cells
+
+
+def setup_cells(day: Day) -> list:
+    """The note that introduces the checks' setup, and the setup cell itself, its code folded away."""
+    metadata = {**SOURCE_HIDDEN, **nbgrader_metadata(SETUP_ID, locked=True)}
+    return [_markdown(setup_note(day), SETUP_NOTE_ID), _code(setup_cell_source(day), SETUP_ID, metadata)]
 
 
 def render_notebook(day: Day) -> str:

@@ -7,16 +7,21 @@ no reference solution, no hidden check, no variant, no source notebook and no in
 
 The steps: collect the files (a mapping of relative path to bytes), write them into a fresh folder,
 then audit what was written (``leaks``): the command fails if any line of a reference solution or of a
-hidden check, or any instructor-only path, made it into the edition.
+hidden check, or any instructor-only path, made it into the edition, or if its daykit imports anything
+that its own pyproject.toml does not install. A clean edition is committed to git (a first commit, or
+the update on top of an earlier edition's history), ready for students to clone.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import tomllib
 from pathlib import Path
@@ -26,16 +31,22 @@ from daykit.course import Course, CourseError
 from daykit.student.practice import practice_day
 from daykit.student.readme import student_readme
 
-# The daykit modules a student runs; everything else in the package is instructor tooling.
-SHIPPED_MODULES = (
-    "__init__", "__main__", "cli", "course", "checks", "notebook",
-    "authoring/__init__", "authoring/model",
-    "checking/__init__", "checking/loading", "checking/runner", "checking/pytest_plugin", "checking/where",
-    "checking/limit",
-    "student/__init__", "student/practice", "student/check", "student/screen", "student/state", "student/hints",
-    "student/watch",
+# What a student runs: the command, its student commands, the pytest plugin and the check helpers. The
+# edition ships these and every daykit module they import (``shipped_modules``), nothing else.
+ENTRY_MODULES = (
+    "__init__", "__main__", "cli", "checks", "checking/pytest_plugin",
+    "student/check", "student/watch", "student/hints",
 )
-STUDENT_DEPENDENCIES = ("numpy", "sympy", "matplotlib", "pytest", "nbformat", "jupytext")
+# Instructor tooling: a module a student runs must never need one of these.
+INSTRUCTOR_MODULES = (
+    "grading/", "nbgrader/", "demo/", "site/", "authoring/build", "authoring/render", "checking/verify",
+    "checking/variants", "student/edition", "student/readme",
+)
+STUDENT_DEPENDENCIES = ("numpy", "sympy", "matplotlib", "pytest", "nbformat", "jupytext", "ipython")
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "daykit", "GIT_AUTHOR_EMAIL": "daykit@localhost",
+    "GIT_COMMITTER_NAME": "daykit", "GIT_COMMITTER_EMAIL": "daykit@localhost",
+}
 TOP_LEVEL = {"README.md", "pyproject.toml", ".gitignore", "daykit", "exercises", "tests", "hints", "release"}
 INSTRUCTOR_PATHS = ("solutions", "hidden", "variants", "source", "tests/kit", "benchmarks", "nbgrader_config.py")
 MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
@@ -72,7 +83,7 @@ daykit = "daykit.cli:main"
 daykit = "daykit.checking.pytest_plugin"
 
 [tool.setuptools]
-packages = ["daykit", "daykit.authoring", "daykit.checking", "daykit.student"]
+packages = [{packages}]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
@@ -97,42 +108,126 @@ def release_notebooks(course: Course, days: list[str]) -> dict[str, Path]:
     return {d: course.release_notebook(d) for d in days}
 
 
-def student_pyproject(course: Course) -> str:
-    """The edition's pyproject: the instructor's versions of only what a student needs."""
+def _distribution(requirement: str) -> str:
+    """A requirement's distribution name, normalised: ``"IPython>=8"`` -> ``"ipython"``."""
+    return re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[ ;]", requirement.strip())[0]).lower()
+
+
+def student_pyproject(course: Course, modules: list[str]) -> str:
+    """The edition's pyproject: the instructor's versions of only what a student needs, and the
+    packages of the shipped ``modules``."""
     project = tomllib.loads((course.root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = [d for d in project["dependencies"] if re.split(r"[<>=!~\[ ;]", d)[0] in STUDENT_DEPENDENCIES]
-    return PYPROJECT.format(version=project["version"], dependencies="\n".join(f'    "{d}",' for d in wanted))
+    wanted = [d for d in project["dependencies"] if _distribution(d) in STUDENT_DEPENDENCIES]
+    missing = sorted(set(STUDENT_DEPENDENCIES) - {_distribution(d) for d in wanted})
+    if missing:
+        raise CourseError(f"{course.root / 'pyproject.toml'}: the student edition needs {', '.join(missing)}, "
+                          "which its [project] dependencies do not list: add them (with a lower bound).")
+    packages = sorted({"daykit." + m.rpartition("/")[0].replace("/", ".") if "/" in m else "daykit" for m in modules})
+    return PYPROJECT.format(version=project["version"], dependencies="\n".join(f'    "{d}",' for d in wanted),
+                            packages=", ".join(f'"{p}"' for p in packages))
 
 
-def student_cli(text: str) -> str:
+def student_cli(text: str, modules: list[str]) -> str:
     """daykit/cli.py with COMMANDS cut down to the commands whose modules are shipped."""
     tree = ast.parse(text)
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "COMMANDS" for t in node.targets):
             names = [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
-            kept = [n for n in names if n.removeprefix("daykit.").replace(".", "/") in SHIPPED_MODULES]
+            kept = [n for n in names if n.removeprefix("daykit.").replace(".", "/") in modules]
             lines = text.splitlines(keepends=True)
             replacement = "COMMANDS = [\n" + "".join(f'    "{n}",\n' for n in kept) + "]\n"
             return "".join(lines[: node.lineno - 1]) + replacement + "".join(lines[node.end_lineno :])
     raise CourseError("daykit/cli.py has no COMMANDS list to cut down for the student edition.")
 
 
-def package_files() -> dict[str, bytes]:
+def _guarded(handlers: list[ast.excepthandler]) -> bool:
+    """Whether a try statement's handlers catch a failed import."""
+    names = set()
+    for handler in handlers:
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        names |= {getattr(k, "id", None) for k in kinds}
+    return bool(names & {"ImportError", "ModuleNotFoundError", "Exception", None})
+
+
+def imports(text: str, path: Path) -> list[tuple[str, int, bool, bool]]:
+    """Every module a source imports, at top level or inside a function: ``(dotted name, line, guarded,
+    member)``, guarded when a ``try`` around it catches ImportError. ``from a import b`` gives ``a`` and
+    the member ``a.b`` (a module, or a name defined in ``a``)."""
+    found = []
+
+    def visit(node: ast.AST, guarded: bool) -> None:
+        if isinstance(node, ast.Try):
+            inner = guarded or _guarded(node.handlers)
+            for child in node.body:
+                visit(child, inner)
+            for child in [*node.handlers, *node.orelse, *node.finalbody]:
+                visit(child, guarded)
+            return
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, node.lineno, guarded, False) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.module, node.lineno, guarded, False))
+            found.extend((f"{node.module}.{alias.name}", node.lineno, guarded, True) for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child, guarded)
+
+    try:
+        visit(ast.parse(text, str(path)), False)
+    except SyntaxError as exc:
+        raise CourseError(f"{path}, line {exc.lineno}: {exc.msg}; the student edition cannot ship it.") from None
+    return found
+
+
+def _module_file(package: Path, dotted: str) -> str | None:
+    """``daykit.checking.where`` -> ``checking/where`` when that module exists in ``package``."""
+    relative = dotted.removeprefix("daykit").strip(".").replace(".", "/")
+    if not relative:
+        return "__init__"
+    if (package / f"{relative}.py").is_file():
+        return relative
+    if (package / relative / "__init__.py").is_file():
+        return f"{relative}/__init__"
+    return None
+
+
+def shipped_modules(package: Path | None = None) -> list[str]:
+    """The daykit modules a student runs: the entry modules and every daykit module they import, with
+    their packages' ``__init__``, as paths like ``checking/where`` (no ``.py``)."""
+    package = package or Path(__file__).parents[1]
+    todo, seen = list(ENTRY_MODULES), set()
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        parts = module.split("/")
+        todo += ["/".join(parts[:i] + ["__init__"]) for i in range(1, len(parts)) if parts[i - 1] != "__init__"]
+        path = package / f"{module}.py"
+        for name, _, _, _ in imports(path.read_text(encoding="utf-8"), path):
+            if name == "daykit" or name.startswith("daykit."):
+                found = _module_file(package, name)
+                if found:
+                    todo.append(found)
+    return sorted(seen)
+
+
+def package_files(modules: list[str]) -> dict[str, bytes]:
     package = Path(__file__).parents[1]
     files = {}
-    for name in SHIPPED_MODULES:
+    for name in modules:
         text = (package / f"{name}.py").read_text(encoding="utf-8")
-        files[f"daykit/{name}.py"] = (student_cli(text) if name == "cli" else text).encode()
+        files[f"daykit/{name}.py"] = (student_cli(text, modules) if name == "cli" else text).encode()
     return files
 
 
 def edition_files(course: Course, days: list[str], notebooks: dict[str, Path]) -> dict[str, bytes]:
     """Every file of the edition, by its path inside it."""
+    modules = shipped_modules()
     files = {
         "README.md": student_readme([practice_day(course, d) for d in days]).encode(),
-        "pyproject.toml": student_pyproject(course).encode(),
+        "pyproject.toml": student_pyproject(course, modules).encode(),
         ".gitignore": GITIGNORE.encode(),
-        **package_files(),
+        **package_files(modules),
     }
     for day in days:
         files[f"exercises/{day}.py"] = course.stub(day).read_bytes()
@@ -245,9 +340,47 @@ def _texts(path: Path) -> list[str]:
     return out
 
 
+def _import_names() -> dict[str, set[str]]:
+    """Import name -> the distributions that provide it, in this environment (``IPython`` -> ``ipython``)."""
+    known = importlib.metadata.packages_distributions()
+    return {name: {_distribution(d) for d in dists} for name, dists in known.items()}
+
+
+def dependency_problems(edition: Path) -> list[str]:
+    """What the edition's daykit imports but does not ship or install: a daykit module missing from it or
+    that is instructor tooling, or a package that its pyproject.toml does not list (imports guarded by
+    ``except ImportError`` excepted). Each problem names the file and line."""
+    pyproject = edition / "pyproject.toml"
+    if not pyproject.is_file():
+        return ["pyproject.toml: missing; a student installs the edition with it"]
+    installed = {_distribution(d) for d in tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+                 .get("dependencies", [])}
+    providers = _import_names()
+    package = edition / "daykit"
+    problems = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(edition)
+        module = str(path.relative_to(package).with_suffix(""))
+        if module.startswith(INSTRUCTOR_MODULES):
+            problems.append(f"{relative}: instructor tooling, must not be shipped")
+        for name, line, guarded, member in imports(path.read_text(encoding="utf-8"), path):
+            top = name.split(".")[0]
+            if member:
+                continue  # its module is checked on its own
+            if top == "daykit":
+                if not _module_file(package, name):
+                    problems.append(f"{relative}, line {line}: imports {name}, which the edition does not ship")
+            elif guarded or top in sys.stdlib_module_names:
+                continue
+            elif not providers.get(top, {top.lower()}) & installed:
+                problems.append(f"{relative}, line {line}: imports {top}, which the edition's pyproject.toml does not "
+                                "install")
+    return list(dict.fromkeys(problems))
+
+
 def leaks(course: Course, days: list[str], edition: Path) -> list[str]:
     """Every problem with an edition, as lines naming the file: an empty list means it is clean."""
-    problems = []
+    problems = dependency_problems(edition)
     for entry in sorted(p.name for p in edition.iterdir()):
         if entry not in TOP_LEVEL and entry not in (".git", ".venv", ".daykit"):
             problems.append(f"{entry}: not part of a student edition")
@@ -285,9 +418,37 @@ def student_repo(course: Course, dest: Path, days: list[str] | None = None, forc
         raise CourseError(f"{dest} is inside the course (or holds it): write the edition to a folder outside "
                           f"{course.root}.")
     days = course.select(days)
+    if shutil.which("git") is None:
+        raise CourseError("git is not installed: the student edition is written as a git repository (install git, "
+                          "for example `apt-get install git`).")
     files = edition_files(course, days, release_notebooks(course, days))
     write_edition(files, dest, force)
-    return leaks(course, days, dest)
+    problems = leaks(course, days, dest)
+    if not problems:  # never commit what must not be published: git would keep it in the history
+        commit_edition(dest)
+    return problems
+
+
+def _git(dest: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=dest, env={**os.environ, **GIT_IDENTITY}, capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise CourseError(f"git {' '.join(args)} failed in {dest}:\n{(done.stderr or done.stdout).strip()}")
+    return done.stdout
+
+
+def commit_edition(dest: Path) -> bool:
+    """Commit the edition as written: the first commit of a new repository, or the update on top of an
+    earlier edition's history. Returns False when nothing changed since the last commit."""
+    first = not (dest / ".git").exists()
+    if first:
+        _git(dest, "init", "--quiet", "--initial-branch=main")
+    _git(dest, "add", "--all")
+    if not first and not _git(dest, "status", "--porcelain"):
+        return False
+    message = "The course's exercises, checks, hints and notebooks" if first else "Update the course's exercises"
+    _git(dest, "commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", message)
+    return True
 
 
 def run(args) -> int:
@@ -299,8 +460,9 @@ def run(args) -> int:
     if problems:
         print(f"The edition in {dest} is NOT safe to publish: remove what is listed above from its sources.")
         return 1
-    print(f"wrote the student edition to {dest}: no solution, hidden check or instructor file in it.")
-    print(f"Try it: cd {dest} && pip install -e . && pytest tests/")
+    print(f"wrote the student edition to {dest} (a git repository, committed): no solution, hidden check or "
+          "instructor file in it.")
+    print(f"Try it: cd {dest} && python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/pytest tests/")
     return 0
 
 
@@ -309,5 +471,6 @@ def add_command(commands) -> None:
                                   "release notebooks; no solutions")
     command.add_argument("dir", metavar="DIR", help="the folder to write it to (outside the course)")
     command.add_argument("--days", nargs="*", metavar="DAY", help="days to include (default: all)")
-    command.add_argument("--force", action="store_true", help="replace an earlier student edition in DIR")
+    command.add_argument("--force", action="store_true", help="replace an earlier student edition in DIR and "
+                         "commit the update on top of its history")
     command.set_defaults(run=run)

@@ -18,11 +18,17 @@ per task. Checks tell you, task by task, whether you are done.
 
 ## Set up (once)
 
-With Python 3.11 or later, from this folder (in a virtual environment if you like one):
+With Python 3.11 or later, from this folder:
 
 ```sh
-pip install -e .
+python3 -m venv .venv && .venv/bin/pip install -e .
 ```
+
+That makes a virtual environment in `.venv/` (a stock Debian or Ubuntu Python refuses `pip install`
+outside one; on Debian, `apt install python3-venv` first if `venv` is missing) and installs NumPy,
+SymPy, Matplotlib, pytest and the small `daykit` tool into it. Then, in each new terminal, activate it
+with `source .venv/bin/activate` (Windows: `.venv\\Scripts\\activate`), so that the `pytest` and
+`daykit` below are the ones of this folder; or type them as `.venv/bin/pytest` and `.venv/bin/daykit`.
 
 ## Work through a day
 
@@ -46,10 +52,18 @@ daykit hint {number} {task}   # one more hint each time; --all shows all, --rese
 
 ## Or work in the notebook
 
-`release/{first}/{first}.ipynb` holds the same lesson and tasks. Run the cells from the top; the cell
-under each task checks it and says "... is not started", what went wrong, or that its checks passed.
-You need Jupyter for that: `pip install -e ".[notebook]"`, then `jupyter lab release/{first}/{first}.ipynb`.
-To check a notebook you worked in with pytest: `pytest tests/test_{first}.py --target release/{first}/{first}.ipynb`.
+`release/{first}/{first}.ipynb` holds the same lesson and tasks. Run the cells from the top (the folded
+cell after the introduction sets up the checks); the cell under each task checks it and says "... is
+not started", what went wrong, or that its checks passed. You need Jupyter for that:
+`.venv/bin/pip install -e ".[notebook]"`, then `jupyter lab release/{first}/{first}.ipynb`.
+
+`pytest tests/test_{first}.py` and `daykit check {number}` check `exercises/{first}.py`, not the notebook.
+To check the notebook you worked in (save it first):
+
+```sh
+daykit check {number} --target release/{first}/{first}.ipynb
+pytest tests/test_{first}.py --target release/{first}/{first}.ipynb
+```
 
 ## What is here
 

@@ -1,11 +1,19 @@
-"""The student edition of Day 39, written from a copy of the instructor course: it holds nothing to
-rebuild a solution or a hidden check from, its checks say "not started" on the stubs and pass on the
-reference, and its release notebook alone is enough to work the day."""
+"""The student edition of Day 39, written from a copy of the instructor course: a git repository with
+one commit, holding nothing to rebuild a solution or a hidden check from and nothing its own
+pyproject.toml does not install; its checks say "not started" on the stubs and pass on the reference;
+its release notebook alone is enough to work the day, and reads well: a failed check shows its message
+and no frame of the kit, a test cell run too early says to run the setup cell first.
 
+The slow tests walk the student's path for real: clone the edition, run the README's set-up command
+(a fresh virtual environment, real pip), then pytest, ``daykit check``, ``hint`` and ``watch`` in it."""
+
+import copy
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -13,7 +21,8 @@ import pytest
 from nbclient import NotebookClient
 
 from daykit.course import Course, CourseError
-from daykit.student.edition import TOP_LEVEL, leaks, student_repo
+from daykit.demo.sample_class import submission_notebook
+from daykit.student.edition import TOP_LEVEL, dependency_problems, leaks, student_repo
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = "day_39"
@@ -42,10 +51,15 @@ def run_in(edition, *args):
     return subprocess.run([sys.executable, *args], cwd=edition, env=env, capture_output=True, text=True, timeout=300)
 
 
+def git(folder, *args):
+    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout
+
+
 def test_the_edition_holds_only_what_a_student_needs(made):
     course, edition = made
-    assert {p.name for p in edition.iterdir()} == TOP_LEVEL
-    shipped = sorted(str(p.relative_to(edition)) for p in edition.rglob("*") if p.is_file())
+    assert {p.name for p in edition.iterdir()} == TOP_LEVEL | {".git"}
+    shipped = sorted(str(p.relative_to(edition)) for p in edition.rglob("*")
+                     if p.is_file() and ".git" not in p.relative_to(edition).parts)
     assert [p for p in shipped if not p.startswith("daykit/")] == [
         ".gitignore", "README.md", f"exercises/{DAY}.py", f"hints/{DAY}.toml", "pyproject.toml",
         f"release/{DAY}/{DAY}.ipynb", f"tests/test_{DAY}.py",
@@ -55,19 +69,57 @@ def test_the_edition_holds_only_what_a_student_needs(made):
     pyproject = (edition / "pyproject.toml").read_text()
     assert "nbgrader" not in pyproject and '"sympy' in pyproject and "daykit.checking.pytest_plugin" in pyproject
     readme = (edition / "README.md").read_text()
-    assert "pip install -e ." in readme and f"pytest tests/test_{DAY}.py" in readme
+    assert "python3 -m venv .venv && .venv/bin/pip install -e ." in readme and f"pytest tests/test_{DAY}.py" in readme
+    assert f"--target release/{DAY}/{DAY}.ipynb" in readme
+
+
+def test_the_edition_is_a_git_repository_with_a_first_commit_and_force_commits_on_top(made, tmp_path):
+    course, edition = made
+    assert git(edition, "log", "--format=%an <%ae>") == "daykit <daykit@localhost>\n"
+    assert git(edition, "status", "--porcelain") == ""  # everything written is committed
+    copy_root = tmp_path / "instructor"
+    shutil.copytree(course.root, copy_root)
+    again = tmp_path / "again"
+    shutil.copytree(edition, again)
+    hints = copy_root / "hints" / f"{DAY}.toml"
+    hints.write_text(hints.read_text().replace("Create the symbol first", "First create the symbol"))
+    assert student_repo(Course(copy_root), again, force=True) == []
+    assert git(again, "log", "--format=%an %s").splitlines() == [
+        "daykit Update the course's exercises", "daykit The course's exercises, checks, hints and notebooks"]
+    assert "First create the symbol" in git(again, "show", f"HEAD:hints/{DAY}.toml")
+    assert student_repo(Course(copy_root), again, force=True) == []  # nothing changed: no empty commit
+    assert len(git(again, "log", "--format=%H").splitlines()) == 2
+
+
+def test_the_audit_finds_an_import_the_edition_does_not_install_or_ship(made, tmp_path):
+    course, edition = made
+    planted = tmp_path / "planted"
+    shutil.copytree(edition, planted, ignore=shutil.ignore_patterns(".git"))
+    assert dependency_problems(planted) == []
+    installed = tomllib.loads((planted / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert not any(d.startswith(("cloudpickle", "nbgrader")) for d in installed)
+    check = planted / "daykit" / "student" / "check.py"
+    lines = check.read_text().splitlines()
+    lines[0:0] = ["import cloudpickle", "from daykit.grading.grade import run", "def later():",
+                  "    import nbgrader", "try:", "    import pandas", "except ImportError:", "    pandas = None"]
+    check.write_text("\n".join(lines) + "\n")
+    assert dependency_problems(planted) == [
+        "daykit/student/check.py, line 1: imports cloudpickle, which the edition's pyproject.toml does not install",
+        "daykit/student/check.py, line 2: imports daykit.grading.grade, which the edition does not ship",
+        "daykit/student/check.py, line 4: imports nbgrader, which the edition's pyproject.toml does not install",
+    ]
 
 
 def test_the_audit_finds_a_planted_solution_line_hidden_check_or_instructor_folder(made, tmp_path):
     course, edition = made
-    copy = tmp_path / "copy"
-    shutil.copytree(edition, copy)
-    assert leaks(course, [DAY], copy) == []
-    with (copy / f"exercises/{DAY}.py").open("a") as stream:
+    planted = tmp_path / "planted"
+    shutil.copytree(edition, planted, ignore=shutil.ignore_patterns(".git"))
+    assert leaks(course, [DAY], planted) == []
+    with (planted / f"exercises/{DAY}.py").open("a") as stream:
         stream.write("\n    df_dx = (f(x_val + step, y_val) - base) / step\n")
-    (copy / "hints" / "notes.txt").write_text("see test_numerical_gradient_at_other_points\n")
-    (copy / "hidden").mkdir()
-    problems = "\n".join(leaks(course, [DAY], copy))
+    (planted / "hints" / "notes.txt").write_text("see test_numerical_gradient_at_other_points\n")
+    (planted / "hidden").mkdir()
+    problems = "\n".join(leaks(course, [DAY], planted))
     assert f"exercises/{DAY}.py: holds a line of the reference solution of {DAY}" in problems
     assert "hints/notes.txt: names the hidden check test_numerical_gradient_at_other_points" in problems
     assert "hidden: instructor-only" in problems
@@ -79,7 +131,7 @@ def test_its_checks_are_not_started_on_the_stubs_and_pass_on_the_reference(made,
     assert stubs.returncode == 1, stubs.stdout + stubs.stderr
     assert "tasks: 0 passed, 0 failed, 3 not started" in stubs.stdout
     solved = tmp_path / "solved"
-    shutil.copytree(edition, solved)
+    shutil.copytree(edition, solved, ignore=shutil.ignore_patterns(".git"))
     shutil.copy2(course.solution(DAY), solved / "exercises" / f"{DAY}.py")
     reference = run_in(solved, "-m", "pytest", "tests", "-p", "no:cacheprovider")
     assert reference.returncode == 0, reference.stdout + reference.stderr
@@ -142,3 +194,54 @@ def test_the_release_notebook_alone_teaches_and_checks_the_day(made):
         assert "visible check(s) passed" in "".join(o.get("text", "") for o in outputs[f"test_{task}"])
     assert not [e for cell in outputs.values() for e in errors(cell)]
 
+
+WRONG = """def symbolic_derivative():
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    return x**3 - 2 * x**2 + 5, 3 * x**2 + 4 * x
+"""
+RAISING = """def numerical_gradient(x_val=2.0, y_val=3.0, step=1e-6):
+    scale = 1 / 0
+    return scale
+"""
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def traceback_of(outputs):
+    (error,) = [o for o in outputs if o.output_type == "error"]
+    return error, [ANSI.sub("", line) for line in "\n".join(error.traceback).splitlines()]
+
+
+def test_the_notebook_reads_well_setup_folded_messages_first_no_kit_frames(made):
+    """The release notebook as a student runs it: a test cell first (before the setup cell), then from the top,
+    with a wrong answer in one task and an exception in another."""
+    course, edition = made
+    release_nb = nbformat.read(edition / "release" / DAY / f"{DAY}.ipynb", as_version=4)
+    ids = [cell.get("id") for cell in release_nb.cells]
+    setup = release_nb.cells[ids.index("checks-setup")]
+    assert setup.metadata.jupyter.source_hidden is True
+    assert 0 < ids.index("checks-setup-note") == ids.index("checks-setup") - 1 < ids.index("symbolic_derivative")
+    note = release_nb.cells[ids.index("checks-setup-note")].source
+    assert "Setting up the checks" in note and f"daykit check 39 --target release/{DAY}/{DAY}.ipynb" in note
+
+    source_nb = nbformat.read(course.source_notebook(DAY), as_version=4)
+    notebook = submission_notebook(release_nb, source_nb, {"symbolic_derivative": WRONG, "numerical_gradient": RAISING})
+    early = copy.deepcopy(notebook.cells[ids.index("test_chain_rule_derivative")])
+    early.id = "early"
+    notebook.cells.insert(0, early)
+    outputs = run_notebook(notebook)
+
+    error, lines = traceback_of(outputs["early"])
+    assert (error.ename, error.evalue) == ("NameError", "Run the setup cell first: the folded cell under 'Setting up "
+                                                         "the checks'.")
+    error, lines = traceback_of(outputs["test_symbolic_derivative"])
+    assert error.ename == "CheckFailure" and "the expected 3*x**2 - 4*x" in error.evalue
+    assert lines[0].startswith("CheckFailure: symbolic_derivative()")  # the message first, and nothing else
+    assert " ".join(lines).split() == f"CheckFailure: {error.evalue}".split()
+    assert max(map(len, lines)) <= 83  # nbgrader validate cuts longer lines (87 with its indent)
+    error, lines = traceback_of(outputs["test_numerical_gradient"])
+    shown = "\n".join(lines)
+    assert error.ename == "ZeroDivisionError"
+    assert "----> 2     scale = 1 / 0" in shown and "numerical_gradient(2.0, 3.0, step=1e-6)" in shown
+    assert "in run_checks" not in shown and "_shielded" not in shown and "daykit" not in shown

@@ -1,0 +1,109 @@
+"""The course's own steps in nbgrader's pipelines, configured in ``nbgrader_config.py``.
+
+- ``RestoreHiddenTests`` (autograde) takes nbgrader's ``OverwriteCells``'s place. nbgrader stores a
+  test cell's checksum before its hidden tests are cut out for the release, so every honest test cell
+  with hidden tests "has changed" under autograde and logs a checksum warning (nbgrader issue #1961).
+  A test cell exactly as released is the instructor's cell less its hidden tests: it gets them back
+  quietly. A cell a student did change still gets nbgrader's warning, which means something again.
+- ``ClearHiddenTestsAndTraces`` (generate_feedback) runs nbgrader's ``ClearHiddenTests`` on the
+  autograded notebook, which nbgrader itself does not (issue #917), and takes out of the cell's outputs
+  every line of the hidden tests that a traceback would show (IPython prints the lines around the
+  failing one).
+
+Both steps are nbgrader preprocessors, so this module imports nbgrader; only nbgrader_config.py (that
+is, nbgrader itself) imports it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from nbformat import NotebookNode
+from nbgrader.api import MissingEntry
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A line of code in an IPython traceback: "      5 code", "----> 9 code", "--> 302 code".
+TRACEBACK_CODE = re.compile(r"^\s*(?:-*>\s*)?\d+\s?(?P<code>.*)$")
+
+
+def released_form(source: str, clearer: ClearHiddenTests) -> str:
+    """A test cell's source as nbgrader releases it: without its hidden tests."""
+    cell = NotebookNode(source=source)
+    clearer._remove_hidden_test_region(cell)
+    return cell.source
+
+
+class RestoreHiddenTests(OverwriteCells):
+    """nbgrader's OverwriteCells, without its checksum warning for a test cell exactly as released."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id is not None and cell.cell_type == "code":
+            try:
+                source_cell = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+            except MissingEntry:
+                source_cell = None  # nbgrader's own step says so below
+            if (
+                source_cell is not None
+                and source_cell.locked
+                and cell.source != source_cell.source
+                and cell.source == released_form(source_cell.source, ClearHiddenTests(parent=self))
+            ):
+                self.log.debug("Restoring the hidden tests of cell %s", grade_id)
+                cell.source = source_cell.source
+        return super().preprocess_cell(cell, resources, cell_index)
+
+
+def hidden_lines(source: str, clearer: ClearHiddenTests) -> set[str]:
+    """The lines of a cell's hidden tests (and their delimiters), stripped, that say anything."""
+    kept = set(released_form(source, clearer).split("\n"))
+    return {
+        line.strip() for line in source.split("\n")
+        if line not in kept and re.search(r"[A-Za-z0-9]", line)
+    }
+
+
+def _shows_hidden(line: str, hidden: set[str]) -> bool:
+    plain = ANSI.sub("", line)
+    match = TRACEBACK_CODE.match(plain)
+    return plain.strip() in hidden or bool(match and match.group("code").strip() in hidden)
+
+
+def scrub(output, hidden: set[str]):
+    """An output of a test cell without any line of its hidden tests."""
+    output = copy.deepcopy(output)
+    if output.get("output_type") == "error":
+        output["traceback"] = [line for line in output.get("traceback", []) if not _shows_hidden(line, hidden)]
+    elif output.get("output_type") == "stream":
+        text = output.get("text", "")
+        text = "".join(text) if isinstance(text, list) else text
+        output["text"] = "".join(line for line in text.splitlines(keepends=True) if not _shows_hidden(line, hidden))
+    return output
+
+
+class ClearHiddenTestsAndTraces(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests, which also takes the hidden tests' lines out of the cell's outputs."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        hidden = hidden_lines(cell.source, self) if cell.cell_type == "code" else set()
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if hidden:
+            cell.outputs = [scrub(output, hidden) for output in cell.get("outputs", [])]
+        return cell, resources
+
+
+def autograde_steps() -> list:
+    """nbgrader's sanitizing steps for autograde, with RestoreHiddenTests in OverwriteCells's place."""
+    default = Autograde.class_traits()["sanitize_preprocessors"].default()
+    if OverwriteCells not in default:
+        raise RuntimeError("this nbgrader's autograde has no OverwriteCells step to replace: update "
+                           "daykit/nbgrader/preprocessors.py for it.")
+    return [RestoreHiddenTests if step is OverwriteCells else step for step in default]
+
+
+def feedback_steps() -> list:
+    """nbgrader's steps for generate_feedback, starting with ClearHiddenTestsAndTraces."""
+    return [ClearHiddenTestsAndTraces, *GenerateFeedback.class_traits()["preprocessors"].default()]
