@@ -12,6 +12,7 @@ graded by ``daykit grade`` beside the same notebooks without magics; one slow te
 nbgrader itself and requires identical scores.
 """
 
+import ast
 import builtins
 import copy
 import json
@@ -22,6 +23,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from IPython.core.error import UsageError
 
 from daykit.checking.ipython_cells import Shell, transform
@@ -63,6 +66,27 @@ def run_cells(*cells: str) -> tuple[dict, Shell]:
 ])
 def test_plain_python_is_left_as_it_is(cell):
     assert transform(cell) == cell
+
+
+TRICKY_PYTHON = [
+    "ok = (1\n      != 2)", "rest = (10\n        % 3)", "text = '%d items' % 3", "cmd = '!ls'", "ask = 'why?'",
+    "# is this help?", "x = 1  # or this?", 'doc = """\n!ls\n%time\nsp.diff?\n"""',
+    "def f(a, b):\n    return (a\n            != b)", "ratio = 7 % 2 != 0", "flag = not (1 != 1)", "",
+    "if True:\n    pass  # done?", "mapping = {'!': 1, '%': 2, '?': 3}", "y = (x := 4)\n",
+]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(TRICKY_PYTHON), min_size=1, max_size=8))
+def test_the_transformer_never_changes_what_plain_python_means(pieces):
+    cell = "\n".join(pieces)
+    assert ast.dump(ast.parse(transform(cell))) == ast.dump(ast.parse(cell))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("%!?;()[]{}'\"\\#:= \n\tabx01")), max_size=60))
+def test_the_transformer_takes_any_text_without_failing(text):
+    assert isinstance(transform(text), str)
 
 
 def test_a_cell_keeps_its_line_numbers():
