@@ -244,8 +244,8 @@ def grade_submission(plan: Plan, submission: Submission, limits: Limits) -> dict
         finally:
             session.close()
     return document(day, submission, results, isolation=isolation, load_errors=load_errors, notes=notes,
-                    also_found=list(submission.also_found),
-                    seconds=time.monotonic() - started)
+                    also_found=list(submission.also_found), seconds=time.monotonic() - started,
+                    **({"refused": submission.problem} if submission.problem else {}))
 
 
 def document(day: Day, submission: Submission, results: list[TaskResult], **extra) -> dict:

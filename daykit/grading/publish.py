@@ -40,7 +40,10 @@ def timestamp_of(path: Path) -> str:
 
 def collected(course_dir: Path, day: str, doc: dict) -> Graded | None:
     """The result as the gradebook takes it, when its file is the one nbgrader collected:
-    ``submitted/<student>/<day>/`` of the course. Other files (named on the command line) are not."""
+    ``submitted/<student>/<day>/`` of the course. Other files (named on the command line) are not, nor
+    one that was refused (a symbolic link, say: nothing it leads to goes into the student's notebook)."""
+    if doc.get("refused"):
+        return None
     path = Path(doc["path"]).resolve()
     folder = (Path(course_dir) / "submitted" / doc["student"] / day).resolve()
     if path.parent != folder:

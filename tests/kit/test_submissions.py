@@ -139,3 +139,12 @@ def test_a_link_inside_a_named_folder_that_leads_out_of_it_is_refused(tmp_path):
     os.remove(folder / "day_39.py")
     (folder / "day_39.py").write_text(REFERENCE)
     assert submission_at(folder, "day_39").problem == ""
+
+
+def test_nothing_a_refused_link_leads_to_goes_into_nbgraders_gradebook(graded):
+    from daykit.grading.publish import collected
+
+    course, docs, _ = graded
+    assert docs["eve"]["refused"] and collected(course, "day_39", docs["eve"]) is None
+    assert collected(course, "day_39", docs["carol"]) is not None
+    assert "refused" not in docs["carol"]
