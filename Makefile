@@ -33,4 +33,4 @@ demo: setup
 	$(BIN)/daykit demo
 
 clean:
-	rm -rf $(VENV) release submitted autograded feedback results gradebook.db .pytest_cache
+	rm -rf $(VENV) release submitted autograded feedback results gradebook.db grades.csv demo .pytest_cache
