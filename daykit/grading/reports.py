@@ -140,6 +140,9 @@ def feedback(day: Day, doc: dict) -> str:
     if doc.get("also_found"):
         graded = Path(doc["path"]).name
         lines += [f"Also found: {', '.join(doc['also_found'])} — not graded (only {graded} is).", ""]
+    if doc.get("notes"):  # what the notebook asked for that a graded notebook never gets (a shell command)
+        lines += [f"While grading: {'; '.join(doc['notes'])}. A graded notebook runs no shell command and "
+                  "reaches nothing outside itself.", ""]
     for task in doc["tasks"]:
         lines.append(f"## {task['task']} — {WORDS.get(task['status'], task['status'])} "
                      f"({_points(task['points'])}/{_points(task['max_points'])})")

@@ -33,6 +33,7 @@ from daykit.course import Course
 from daykit.demo.agreement import daykit_points, differences, nbgrader_points
 from daykit.demo.sample_class import sample_class, submission_notebook
 from daykit.grading.grade import ClassRun, Submission, graded_day
+from daykit.grading.reports import feedback
 from daykit.grading.worker import Limits
 from daykit.nbgrader.release import release
 from daykit.nbgrader.run import temporary_course
@@ -309,6 +310,9 @@ def test_daykit_grade_notes_the_shell_command_it_did_not_run(graded):
     assert doc["notes"] == ["shell command not run: !ls"] and doc["load_errors"] == []
     plain = json.loads((folder / "results" / "day_39" / "submissions" / "reference_plain.json").read_text())
     assert plain["notes"] == []
+    day = graded_day(COURSE, "day_39")[0]
+    assert "While grading: shell command not run: !ls." in feedback(day, doc)
+    assert "While grading" not in feedback(day, plain)
 
 
 def test_pytest_target_daykit_check_and_load_target_see_the_same_notebook(graded):
