@@ -34,7 +34,7 @@ import struct
 import sys
 
 SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446
-PR_SET_PDEATHSIG, PR_SET_KEEPCAPS, PR_SET_SECCOMP = 1, 8, 22
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_KEEPCAPS, PR_SET_SECCOMP = 1, 4, 8, 22
 PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER = 23, 24, 36
 PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 39, 47, 4
 SECCOMP_MODE_FILTER = 2
@@ -131,6 +131,7 @@ def new_namespaces() -> list[str]:
         return []
     if os.geteuid() != 0:
         uid, gid = os.geteuid(), os.getegid()
+        _libc().prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # so that it may write its own uid_map
         if not unshare(CLONE_NEWUSER):
             return []
         try:

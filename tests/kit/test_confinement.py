@@ -475,3 +475,61 @@ def test_without_a_pid_namespace_the_supervisor_still_ends_every_descendant():
     for pid in orphans:
         assert not alive(pid, Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
                          if Path(f"/proc/{pid}").exists() else "gone"), pid
+
+
+def user_namespaces_allowed() -> bool:
+    try:
+        return int(Path("/proc/sys/user/max_user_namespaces").read_text()) > 0
+    except (OSError, ValueError):
+        return False
+
+
+@pytest.mark.skipif(not (LINUX and ROOT and user_namespaces_allowed()),
+                    reason="needs root to play another user, and a kernel that allows user namespaces")
+def test_a_grader_run_by_another_user_confines_its_worker_through_a_user_namespace():
+    """The worker's own code, started as `daykit grade` run by an ordinary user would start it: the
+    namespaces come from a user namespace, the process limit counts the worker's processes only, and
+    it still answers a call."""
+    import pickle
+    import tempfile
+
+    from daykit.grading import wire, worker
+
+    scratch = tempfile.mkdtemp()
+    os.chown(scratch, 65534, 65534)
+    mine, theirs = socket.socketpair()
+    report, report_end = os.pipe()
+    me = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            mine.close()
+            os.close(report)
+            os.setgroups([])
+            os.setresgid(65534, 65534, 65534)
+            os.setresuid(65534, 65534, 65534)
+            worker.child_main(theirs, worker.Limits(), scratch, report_end, me)
+        finally:
+            os._exit(70)
+    theirs.close()
+    os.close(report_end)
+    said = b""
+    while chunk := os.read(report, 4096):
+        said += chunk
+    os.close(report)
+    try:
+        isolation = said.decode().split("isolation ", 1)[1].split()
+        expected = {"user-namespace", "pid-namespace", "net-namespace", "own-user", "process-limit", "seccomp",
+                    "no-capabilities", "empty-bounding-set", "environment-allow-list"}
+        assert expected <= set(isolation), isolation
+        assert "unprivileged-user" not in isolation and sandbox.weaker(isolation) == []
+        worker.send_frame(mine, pickle.dumps(("load", [("day_39.py", REFERENCE)], False)))
+        loaded = wire.loads(worker.recv_frame(mine, time.monotonic() + 30))
+        assert loaded["errors"] == [] and "numerical_gradient" in loaded["defined"]
+        worker.send_frame(mine, pickle.dumps(("call", "numerical_gradient", (), {})))
+        answer = wire.decode(wire.loads(worker.recv_frame(mine, time.monotonic() + 30))["value"])
+        assert list(answer.round(3)) == [12.0, 31.0]
+    finally:
+        mine.close()
+        os.waitpid(pid, 0)
+        shutil.rmtree(scratch, ignore_errors=True)
