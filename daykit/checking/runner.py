@@ -49,12 +49,16 @@ class OverBudget(BaseException):
     """
 
 
-_BUDGET = {"armed": False}
+_BUDGET = {"armed": False, "paused": False, "expired": False}
 
 
 def _expire(signum, frame):
-    if _BUDGET["armed"]:
-        raise OverBudget
+    if not _BUDGET["armed"]:
+        return
+    if _BUDGET["paused"]:  # a signal that arrived as the student's call began: raised when it returns,
+        _BUDGET["expired"] = True  # never in the middle of a call to the worker
+        return
+    raise OverBudget
 
 
 @contextlib.contextmanager
@@ -65,7 +69,7 @@ def budget(seconds: float | None):
         yield
         return
     previous = signal.signal(signal.SIGALRM, _expire)
-    _BUDGET["armed"] = True
+    _BUDGET.update(armed=True, paused=False, expired=False)
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
@@ -81,12 +85,16 @@ def _off_the_clock(function: Callable) -> Callable:
 
     @functools.wraps(function)
     def call(*args, **kwargs):
-        if not _BUDGET["armed"]:
+        if not _BUDGET["armed"] or _BUDGET["paused"]:
             return function(*args, **kwargs)
+        _BUDGET["paused"] = True
         left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
         try:
             return function(*args, **kwargs)
         finally:
+            _BUDGET["paused"] = False
+            if _BUDGET["expired"]:
+                raise OverBudget
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), 0.5)
 
     return call

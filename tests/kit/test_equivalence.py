@@ -221,6 +221,26 @@ def test_time_in_the_students_function_does_not_count_against_the_checks_budget(
     assert run_check(check_of(check), {"symbolic_derivative": slow_student}, "s.py", seconds=0.4) == (Status.PASS, "")
 
 
+def test_a_budget_that_runs_out_during_the_students_call_never_interrupts_it():
+    """The call to the worker is never cut in two (its reply would be left unread): the check ends after."""
+    import signal
+
+    finished = []
+
+    def student():
+        os.kill(os.getpid(), signal.SIGALRM)  # the timer's signal, arriving as the call begins
+        time.sleep(0.05)
+        finished.append(True)
+        return x
+
+    def check(symbolic_derivative):
+        expect_equivalent(symbolic_derivative(), x, call="symbolic_derivative()")
+
+    status, message = run_check(check_of(check), {"symbolic_derivative": student}, "s.py", seconds=5)
+    assert finished == [True]
+    assert status is Status.FAIL and "too large to compare" in message
+
+
 def test_running_out_of_memory_in_a_check_fails_its_task_only_in_the_grader():
     def check(symbolic_derivative):
         raise MemoryError
