@@ -5,26 +5,41 @@ reference; ``--target PATH`` checks a student's ``.py`` or ``.ipynb`` (or the on
 a folder). A check's parameters name the task functions it calls, and the plugin passes the target's
 functions of those names. A task whose function still raises NotImplementedError is reported as
 "not started", apart from the failures, and a failed check shows its message, not a traceback.
+
+Each task has the grader's time limit (``--time-limit``, 10 s by default), shared by its checks: a
+task that runs past it fails with the line it was running. A target that does not load is named with
+its file, line and the task whose cell holds the line, and its tasks are "not checked" until it
+loads. When every task passes, the summary says that only the visible checks ran.
 """
 
 from __future__ import annotations
 
 import inspect
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from daykit.checking.limit import TASK_SECONDS, RanPastLimit, can_limit, ran_past, time_limit
 from daykit.checking.loading import load_target
+from daykit.checking.where import pointer, student_frame, target_path
 from daykit.checks import NOT_STARTED, CheckFailure, NotStarted
 from daykit.course import DAY_PATTERN, slug
 
 NOT_STARTED_KEY = NOT_STARTED
 
 
+NOT_CHECKED = "not checked"
+
+
 class TargetError(Exception):
     """The target could not give the function a check asked for."""
+
+    def __init__(self, message: str, unloaded: bool = False) -> None:
+        super().__init__(message)
+        self.unloaded = unloaded  # the function is missing because the target does not load
 
 
 @dataclass
@@ -39,17 +54,26 @@ class Target:
         if callable(value):
             return value
         if self.error:
-            error = self.error.replace(str(self.path), self.label)
-            message = f"{self.label} does not load, so {name} could not be checked. {error}. Fix it and run again."
+            message = f"{self.label} does not load, so {name} could not be checked: {self.shown_error}."
         else:
             message = (f"{self.label} defines no function {name}: the checks call {name}(...). "
                        f"Check its name and spelling in {self.label}, and that it is not indented into another block.")
 
         def missing(*args, **kwargs):
-            raise TargetError(message)
+            raise TargetError(message, unloaded=bool(self.error))
 
         missing.__name__ = name
         return missing
+
+    @property
+    def shown_error(self) -> str:
+        return (self.error or "").replace(str(self.path), self.label)
+
+    @property
+    def error_where(self) -> str:
+        """``exercises/day_39.py, line 121, in numerical_gradient``, or the label when the line is unknown."""
+        filename = getattr(self.error, "filename", None)
+        return pointer(filename, self.error.line, self.label) if filename else self.label
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,6 +83,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="WHERE",
         help="what the day checks test: exercises (default), solutions, or a .py/.ipynb file or a folder",
     )
+    parser.getgroup("daykit").addoption(
+        "--time-limit",
+        type=float,
+        default=TASK_SECONDS,
+        metavar="SECONDS",
+        help=f"wall time each task's checks may take together, as at grading (default {TASK_SECONDS:g}; 0: none)",
+    )
 
 
 def _day_of(item_path: str | Path) -> str | None:
@@ -67,18 +98,7 @@ def _day_of(item_path: str | Path) -> str | None:
 
 
 def resolve_target(config: pytest.Config, day: str) -> tuple[Path, str]:
-    option = config.getoption("target")
-    root = config.rootpath
-    if option in ("exercises", "solutions"):
-        path = root / option / f"{day}.py"
-        return path, str(path.relative_to(root))
-    path = Path(option).expanduser()
-    if not path.is_absolute():
-        path = Path(config.invocation_params.dir) / path
-    if path.is_dir():
-        candidates = [path / f"{day}.py", path / f"{day}.ipynb", path / day / f"{day}.ipynb"]
-        path = next((c for c in candidates if c.exists()), candidates[0])
-    return path, option if Path(option).name == path.name else str(path)
+    return target_path(config.getoption("target"), config.rootpath, Path(config.invocation_params.dir), day)
 
 
 def _target(config: pytest.Config, day: str) -> Target:
@@ -127,8 +147,13 @@ def unstarted_task(tb, tasks: tuple[str, ...], target: Target) -> str:
     return names[-1] if names else tasks[0]
 
 
+def _where(exc: BaseException, target: Target) -> str:
+    frame = student_frame(exc.__traceback__, [target.path])
+    return pointer(frame[0], frame[1], target.label) if frame else ""
+
+
 def _outcome(item: pytest.Item, call: pytest.CallInfo, task: str, tasks: tuple[str, ...], target: Target):
-    """The check's status (pass, fail or not started) and the message a student should read."""
+    """The check's status (pass, fail, not started or not checked) and the message a student should read."""
     if call.excinfo is None:
         return "pass", ""
     error = call.excinfo.value
@@ -141,23 +166,66 @@ def _outcome(item: pytest.Item, call: pytest.CallInfo, task: str, tasks: tuple[s
     if isinstance(error, CheckFailure):
         return "fail", error.detail
     if isinstance(error, TargetError):
-        return "fail", str(error)
-    frames = _student_frames(call.excinfo.tb, target)
-    where = f" at line {frames[-1].lineno} of {target.label}" if frames else ""
+        return (NOT_CHECKED if error.unloaded else "fail"), str(error)
+    if isinstance(error, RanPastLimit):
+        limit = item.config.getoption("time_limit") or error.seconds  # the task's, not what its check had left
+        if getattr(error, "earlier", False):
+            return "fail", f"not run: {task} already ran past its {limit:g} s limit in an earlier check."
+        return "fail", ran_past(task, limit, _where(error, target))
+    where = _where(error, target)
+    where = f" at {where}" if where else ""
+    if isinstance(error, SystemExit):
+        return "fail", (f"{task} called sys.exit({error.code!r}){where}: a task must return its answer, "
+                        "not end the program.")
     return "fail", (f"{task} raised {type(error).__name__}{where}: {error}\n"
                     f"{_student_traceback(call.excinfo, target)}")
+
+
+def _check_of(item: pytest.Item) -> tuple[str, str, tuple[str, ...]] | None:
+    """(day, task, the tasks it calls) for a day's check run on a target; None for any other test."""
+    function = getattr(item, "function", None)
+    if function is None or not _is_day_check(function, item.path) or not hasattr(item, "callspec"):
+        return None
+    tasks = tuple(inspect.signature(function).parameters)
+    return _day_of(item.path), tasks[0], tasks
+
+
+_USED = pytest.StashKey[dict]()
+_INTERRUPTED = pytest.StashKey[tuple]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Run a day's check within what is left of its task's time limit (shared by the task's checks)."""
+    check = _check_of(item)
+    limit = item.config.getoption("time_limit") or 0
+    if check is None:
+        return (yield)
+    day, task, _ = check
+    used = item.config.stash.setdefault(_USED, {})
+    key = (day, task)
+    if limit > 0 and can_limit() and used.get(key, 0.0) >= limit:
+        error = RanPastLimit(limit)
+        error.earlier = True
+        raise error
+    start = time.monotonic()
+    try:
+        with time_limit(limit - used.get(key, 0.0) if limit > 0 else None):
+            return (yield)
+    except KeyboardInterrupt:
+        item.config.stash[_INTERRUPTED] = (task, item.name, time.monotonic() - start)
+        raise
+    finally:
+        used[key] = used.get(key, 0.0) + time.monotonic() - start
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
-    function = getattr(item, "function", None)
-    if call.when != "call" or function is None:
+    check = _check_of(item)
+    if call.when != "call" or check is None:
         return report
-    if not _is_day_check(function, item.path) or not hasattr(item, "callspec"):
-        return report
-    tasks = tuple(inspect.signature(function).parameters)
-    task, day = tasks[0], _day_of(item.path)
+    day, task, tasks = check
     target = _target(item.config, day)
     status, message = _outcome(item, call, task, tasks, target)
     report.daykit_task = task
@@ -172,13 +240,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         record[task] = (status, message)
     else:
         record.setdefault(task, before)
+    if _HIDDEN_FILE in item.path.name:
+        item.config.stash[_HIDDEN_RAN] = True
     return report
 
 
 _TASKS = pytest.StashKey[dict]()
-STATUS_RANK = {"pass": 0, NOT_STARTED: 1, "fail": 2}
-WORDS = {"pass": "passed", NOT_STARTED: NOT_STARTED, "fail": "failed"}
-MARKS = {"pass": ("+", {"green": True}), NOT_STARTED: ("-", {"yellow": True}), "fail": ("x", {"red": True})}
+_HIDDEN_RAN = pytest.StashKey[bool]()
+_HIDDEN_FILE = "_hidden"
+STATUS_RANK = {"pass": 0, NOT_STARTED: 1, "fail": 2, NOT_CHECKED: 3}
+WORDS = {"pass": "passed", NOT_STARTED: NOT_STARTED, "fail": "failed", NOT_CHECKED: NOT_CHECKED}
+MARKS = {"pass": ("+", {"green": True}), NOT_STARTED: ("-", {"yellow": True}), "fail": ("x", {"red": True}),
+         NOT_CHECKED: ("!", {"red": True})}
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
@@ -187,35 +260,52 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
     return None
 
 
-def _first_line(message: str, limit: int = 110) -> str:
+def _first_line(message: str, limit: int = 200) -> str:
     line = message.strip().splitlines()[0] if message.strip() else ""
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """One line per task of each day checked, then the tasks counted by status and the next step."""
+    interrupted = config.stash.get(_INTERRUPTED, ())
+    if interrupted:
+        task, check, seconds = interrupted
+        terminalreporter.write_line(f"Stopped by Ctrl-C while {task} was running ({check}, {seconds:.0f} s in).",
+                                    red=True, bold=True)
     days = config.stash.get(_TASKS, {})
     for (day, label), tasks in days.items():
         target = config.stash.get(_TARGETS, {}).get(day)
         terminalreporter.write_sep("-", f"{day}: {len(tasks)} task(s) in {label}")
         if target is not None and target.error:
-            terminalreporter.write_line(f"{label} does not load: {target.error.replace(str(target.path), label)}",
-                                        red=True, bold=True)
+            terminalreporter.write_line(f"does not load: {target.shown_error}", red=True, bold=True)
         width = max(len(name) for name in tasks)
         for name, (status, message) in tasks.items():
             mark, markup = MARKS[status]
             own = status == NOT_STARTED and message.startswith(f"{name} is {NOT_STARTED}")
-            detail = f"  {_first_line(message)}" if message and not own and status != "pass" else ""
+            if status == NOT_CHECKED:
+                detail = f"  ({label} does not load)"
+            else:
+                detail = f"  {_first_line(message)}" if message and not own and status != "pass" else ""
             terminalreporter.write_line(f"{mark} {name:<{width}}  {WORDS[status]}{detail}", **markup)
         counts = {status: sum(s == status for s, _ in tasks.values()) for status in STATUS_RANK}
+        unchecked = f", {counts[NOT_CHECKED]} {NOT_CHECKED}" if counts[NOT_CHECKED] else ""
         terminalreporter.write_line(
-            f"tasks: {counts['pass']} passed, {counts['fail']} failed, {counts[NOT_STARTED]} {NOT_STARTED}", bold=True
+            f"tasks: {counts['pass']} passed, {counts['fail']} failed, {counts[NOT_STARTED]} {NOT_STARTED}{unchecked}",
+            bold=True,
         )
         number = day.split("_")[1]
         failed = [n for n, (s, _) in tasks.items() if s == "fail"]
         waiting = [n for n, (s, _) in tasks.items() if s == NOT_STARTED]
-        if failed:
+        if target is not None and target.error:
+            terminalreporter.write_line(f"Next: fix {target.error_where} — {label} must load before its tasks "
+                                        "can be checked.")
+        elif failed:
             terminalreporter.write_line(f"Next: fix {failed[0]} in {label} (its message is above); "
                                         f"stuck? `daykit hint {number} {failed[0]}`.")
         elif waiting:
             terminalreporter.write_line(f"Next: write {waiting[0]} in {label}, where it says YOUR CODE HERE.")
+        elif config.stash.get(_HIDDEN_RAN, False):
+            terminalreporter.write_line("Visible and hidden checks passed.")
+        else:
+            terminalreporter.write_line("Visible checks passed; at grading, hidden checks try other inputs. "
+                                        "Try each function on inputs of your own before you submit.")
