@@ -23,7 +23,7 @@ from daykit.authoring.model import Day, load_day
 from daykit.course import Course, CourseError
 from daykit.site.audit import site_leaks
 from daykit.site.config import mkdocs_config, write_assets, write_config
-from daykit.site.lite import build_lite, notebook_url
+from daykit.site.lite import build_lite, check_pyodide, notebook_url
 from daykit.site.pages import Links, day_page, home_page, plot_name
 from daykit.site.plots import draw
 
@@ -106,6 +106,7 @@ def build_site(course: Course, out: Path, days: list[str] | None = None, *, lite
                           "solutions/), not from a student edition.")
     if pyodide is not None and not lite:
         raise CourseError("--pyodide chooses the Pyodide of the JupyterLite build: add --lite.")
+    check_pyodide(pyodide)
     out = out.resolve()
     if out == course.root or course.root.is_relative_to(out):
         raise CourseError(f"{out} holds the course: choose a folder of its own for the site.")
@@ -127,6 +128,7 @@ def build_site(course: Course, out: Path, days: list[str] | None = None, *, lite
         if lite:
             build_lite({f"{d}.ipynb": notebooks[d] for d in days}, site / LITE, pyodide)
         (site / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve every file as it is
+        shutil.copy2(site / "assets" / "images" / "favicon.png", site / "favicon.ico")  # what browsers ask for
         manifest = {"days": days, "lite": lite, "pyodide": ("local" if pyodide else "cdn") if lite else None}
         (site / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         problems = site_leaks(course, days, site)

@@ -11,6 +11,7 @@ distribution into the build instead, for a classroom without internet.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from daykit.course import CourseError
 
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
 APPS = ("lab", "notebooks", "tree")
+PYODIDE_MJS, PYODIDE_LOCK = "pyodide.mjs", "pyodide-lock.json"  # what a Pyodide distribution holds
 
 
 def notebook_url(notebook: str) -> str:
@@ -39,11 +41,25 @@ def kernel_extension() -> Path:
                       "pip install -e \".[site]\".")
 
 
-def build_lite(notebooks: dict[str, Path], out: Path, pyodide: Path | None = None) -> None:
-    """Write a JupyterLite site into ``out`` with ``{name.ipynb: path}`` as its files."""
-    if pyodide is not None and not pyodide.exists():
+def check_pyodide(pyodide: Path | None) -> None:
+    """A Pyodide distribution is a release tarball (``pyodide-*.tar.bz2``) or the folder it unpacks to."""
+    if pyodide is None:
+        return
+    if pyodide.is_dir():
+        missing = [name for name in (PYODIDE_MJS, PYODIDE_LOCK) if not (pyodide / name).is_file()]
+        if missing:
+            raise CourseError(f"--pyodide {pyodide}: this folder has no {' or '.join(missing)}; give the folder "
+                              "a Pyodide release tarball unpacks to (it holds pyodide.mjs), or the tarball itself.")
+    elif not pyodide.is_file():
         raise CourseError(f"--pyodide {pyodide}: no such file or folder (give a Pyodide release tarball, "
                           ".tar.bz2, or the folder it unpacks to).")
+    elif not pyodide.name.endswith(".tar.bz2"):
+        raise CourseError(f"--pyodide {pyodide}: not a Pyodide release tarball (.tar.bz2) or folder.")
+
+
+def build_lite(notebooks: dict[str, Path], out: Path, pyodide: Path | None = None) -> None:
+    """Write a JupyterLite site into ``out`` with ``{name.ipynb: path}`` as its files."""
+    check_pyodide(pyodide)
     with tempfile.TemporaryDirectory(prefix="daykit-lite-") as scratch:
         lite_dir = Path(scratch)
         contents = lite_dir / "contents"
@@ -60,7 +76,9 @@ def build_lite(notebooks: dict[str, Path], out: Path, pyodide: Path | None = Non
                 "no_sourcemaps": True,
             }
         }
-        if pyodide is not None:
+        if pyodide is not None and pyodide.is_dir():  # the build copies lite_dir/static/pyodide as it is
+            shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
+        elif pyodide is not None:  # a tarball: the build unpacks it
             config["PyodideAddon"] = {"pyodide_url": str(pyodide.resolve())}
         (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
         done = subprocess.run(
