@@ -154,10 +154,23 @@ def feedback(day: Day, doc: dict) -> str:
         else:
             lines.append(task["message"] or "A check did not pass.")
             lines.append("")
-            lines.append(f"Run `pytest tests/test_{day.slug}.py` to see the visible checks; "
-                         f"`daykit hint {day.slug} {task['task']}` gives a hint.")
+            lines.append(_what_next(day, task))
         lines.append("")
     return "\n".join(lines)
+
+
+def _what_next(day: Day, task: dict) -> str:
+    """For a hidden check's failure, what to explore (the visible checks cannot show it: they may all
+    pass); for any other, the visible checks that show it and a hint."""
+    number, name = day.slug.split("_")[1], task["task"]
+    if str(task.get("message", "")).startswith("a hidden check"):
+        return (f"This check is hidden: it tries {name} on other inputs than the visible checks, which may "
+                f"all pass. Explore what it names: call {name} yourself on inputs of your own (other points, "
+                "sizes and signs, the cases its docstring mentions) and compare each result with one you work "
+                "out by hand; an answer right only at the visible inputs, or that ignores one of its arguments, "
+                f"fails here. `daykit hint {number} {name}` gives a hint.")
+    return (f"Run `pytest tests/test_{day.slug}.py` to see the visible checks; "
+            f"`daykit hint {number} {name}` gives a hint.")
 
 
 def histogram(day: Day, docs: list[dict], path: Path) -> None:

@@ -95,21 +95,54 @@ def test_an_exception_in_the_student_code_shows_only_their_lines(course):
     write_exercise(course, REFERENCE.replace("return 2 * x", "return 2 * x / 0"))
     result = course.runpytest("tests/test_day_98.py")
     result.stdout.fnmatch_lines([
-        "double raised ZeroDivisionError at line * of exercises/day_98.py: float division by zero",
+        "double raised ZeroDivisionError at exercises/day_98.py, line 13, in double: float division by zero",
         "  exercises/day_98.py, line *, in double",
     ])
     assert "daykit/" not in result.stdout.str()
 
 
-def test_syntax_error_names_the_file_and_line(course):
-    write_exercise(course, REFERENCE.replace("return 2 * x", "return 2 * (x"))
+def test_syntax_error_names_the_file_line_and_task(course):
+    write_exercise(course, REFERENCE.replace("return x * x", "return x * (x"))
+    line = REFERENCE.splitlines().index("    return x * x") + 1
     result = course.runpytest("tests/test_day_98.py")
     assert result.ret == 1
     result.stdout.fnmatch_lines([
-        "exercises/day_98.py does not load: exercises/day_98.py, line 1*: SyntaxError: *",
-        "tasks: 0 passed, 2 failed, 0 not started",
+        f"does not load: exercises/day_98.py, line {line}, in square: SyntaxError: *",
+        "! double  not checked  (exercises/day_98.py does not load)",
+        "! square  not checked  (exercises/day_98.py does not load)",
+        "tasks: 0 passed, 0 failed, 0 not started, 2 not checked",
+        f"Next: fix exercises/day_98.py, line {line}, in square *",
     ])
-    assert "Traceback" not in result.stdout.str()
+    assert "Traceback" not in result.stdout.str() and "Next: fix double" not in result.stdout.str()
+
+
+def test_a_task_that_runs_past_its_limit_is_named_with_its_line(course):
+    write_exercise(course, REFERENCE.replace("return 2 * x", "while True:\n        x += 0"))
+    line = REFERENCE.splitlines().index("    return 2 * x") + 1
+    result = course.runpytest("tests/test_day_98.py", "--time-limit", "0.5")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines([
+        f"double ran past the 0.5 s limit — is there a loop that never ends? It was running exercises/day_98.py, "
+        f"line {line}*, in double.",
+        "not run: double already ran past its 0.5 s limit in an earlier check.",
+        "x double  failed  double ran past the 0.5 s limit*",
+        f"x square  failed  square ran past the 0.5 s limit*exercises/day_98.py, line {line}*, in double.",
+    ])
+    assert result.duration < 30
+
+
+def test_sys_exit_in_a_task_is_a_failure_of_that_task(course):
+    write_exercise(course, REFERENCE.replace("return x * x", "raise SystemExit('bye')"))
+    result = course.runpytest("tests/test_day_98.py")
+    result.stdout.fnmatch_lines(["* square  failed  square called sys.exit('bye') at exercises/day_98.py, line *",
+                                 "tasks: 1 passed, 1 failed, 0 not started"])
+
+
+def test_a_pass_says_only_the_visible_checks_ran(course):
+    result = course.runpytest("tests/test_day_98.py", "--target", "solutions")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["Visible checks passed; at grading, hidden checks try other inputs.*"])
+    assert "Well done" not in result.stdout.str()
 
 
 def test_missing_function_is_named(course):
