@@ -48,6 +48,7 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_NAME": "daykit", "GIT_COMMITTER_EMAIL": "daykit@localhost",
 }
 TOP_LEVEL = {"README.md", "pyproject.toml", ".gitignore", "daykit", "exercises", "tests", "hints", "release"}
+SITE = "docs"  # --site: the course's website (daykit site), where GitHub Pages serves a branch's /docs from
 INSTRUCTOR_PATHS = ("solutions", "hidden", "variants", "source", "tests/kit", "benchmarks", "nbgrader_config.py")
 MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 GITIGNORE = """\
@@ -248,7 +249,7 @@ def _replaceable(dest: Path) -> bool:
     if not dest.is_dir():
         return False
     entries = {p.name for p in dest.iterdir()}
-    return not entries or (entries <= TOP_LEVEL | {".git", ".daykit", ".venv"} and "exercises" in entries)
+    return not entries or (entries <= TOP_LEVEL | {SITE, ".git", ".daykit", ".venv"} and "exercises" in entries)
 
 
 def write_edition(files: dict[str, bytes], dest: Path, force: bool = False) -> None:
@@ -382,7 +383,7 @@ def leaks(course: Course, days: list[str], edition: Path) -> list[str]:
     """Every problem with an edition, as lines naming the file: an empty list means it is clean."""
     problems = dependency_problems(edition)
     for entry in sorted(p.name for p in edition.iterdir()):
-        if entry not in TOP_LEVEL and entry not in (".git", ".venv", ".daykit"):
+        if entry not in TOP_LEVEL and entry not in (".git", ".venv", ".daykit", SITE):
             problems.append(f"{entry}: not part of a student edition")
     for relative in INSTRUCTOR_PATHS:
         if (edition / relative).exists():
@@ -391,6 +392,8 @@ def leaks(course: Course, days: list[str], edition: Path) -> list[str]:
     for path in sorted(edition.rglob("*")):
         if not path.is_file() or {".git", ".venv", ".daykit", "__pycache__"} & set(path.parts):
             continue
+        if path.relative_to(edition).parts[0] == SITE:
+            continue  # the site is read as a reader sees it, below
         relative = path.relative_to(edition)
         texts = _texts(path)
         seen = set().union(*(_lines(t) for t in texts))
@@ -403,14 +406,22 @@ def leaks(course: Course, days: list[str], edition: Path) -> list[str]:
             for marker in MARKERS:
                 if any(marker in t for t in texts):
                     problems.append(f"{relative}: holds the marker {marker!r}")
+    if (edition / SITE).is_dir():
+        from daykit.site.audit import site_leaks
+
+        problems += [f"{SITE}/{line}" for line in site_leaks(course, days, edition / SITE)]
     return problems
 
 
 # ------------------------------------------------------------------------------------------ command
 
 
-def student_repo(course: Course, dest: Path, days: list[str] | None = None, force: bool = False) -> list[str]:
-    """Write the student edition of the chosen days (default: all) into ``dest``; returns its audit."""
+def student_repo(course: Course, dest: Path, days: list[str] | None = None, force: bool = False,
+                 site: bool = False, lite: bool = False) -> list[str]:
+    """Write the student edition of the chosen days (default: all) into ``dest``; returns its audit.
+
+    With ``site``, the course's website (``daykit site``, with JupyterLite when ``lite``) goes into
+    ``docs/``, and the audit reads it as a reader would (``daykit.site.audit``)."""
     if not course.is_instructor:
         raise CourseError("this is a student edition: a student edition is written from the instructor repository.")
     dest = dest.resolve()
@@ -423,6 +434,13 @@ def student_repo(course: Course, dest: Path, days: list[str] | None = None, forc
                           "for example `apt-get install git`).")
     files = edition_files(course, days, release_notebooks(course, days))
     write_edition(files, dest, force)
+    if site:
+        from daykit.site.build import SiteLeak, build_site  # MkDocs and JupyterLite load only for --site
+
+        try:
+            build_site(course, dest / SITE, days, lite=lite)
+        except SiteLeak as leak:  # the site was not written; nothing is committed
+            return [f"{SITE}/{line}" for line in leak.problems]
     problems = leaks(course, days, dest)
     if not problems:  # never commit what must not be published: git would keep it in the history
         commit_edition(dest)
@@ -454,7 +472,9 @@ def commit_edition(dest: Path) -> bool:
 def run(args) -> int:
     course = Course.here()
     dest = Path(args.dir)
-    problems = student_repo(course, dest, args.days, args.force)
+    if args.lite and not args.site:
+        raise CourseError("--lite adds JupyterLite to the website: add --site.")
+    problems = student_repo(course, dest, args.days, args.force, site=args.site, lite=args.lite)
     for line in problems:
         print(f"leak: {line}")
     if problems:
@@ -473,4 +493,7 @@ def add_command(commands) -> None:
     command.add_argument("--days", nargs="*", metavar="DAY", help="days to include (default: all)")
     command.add_argument("--force", action="store_true", help="replace an earlier student edition in DIR and "
                          "commit the update on top of its history")
+    command.add_argument("--site", action="store_true", help=f"include the course's website in {SITE}/ (daykit "
+                         "site), audited with the rest")
+    command.add_argument("--lite", action="store_true", help="with --site: add JupyterLite to the website")
     command.set_defaults(run=run)

@@ -303,3 +303,22 @@ def test_it_refuses_to_replace_a_folder_that_is_not_a_site(built, tmp_path):
     with pytest.raises(CourseError, match="holds the course"):
         build_site(course, course.root)
     assert (tmp_path / "work" / "thesis.tex").read_text() == "mine"
+
+
+def test_the_student_edition_can_carry_the_site_and_its_audit_covers_it(built, tmp_path):
+    from daykit.student.edition import SITE, leaks, student_repo
+
+    course = copy_course(tmp_path / "course")
+    shutil.copytree(built[0].root / "release", course.root / "release")
+    day = "day_39"
+    edition = tmp_path / "edition"
+    assert student_repo(course, edition, [day], site=True) == []
+    site = edition / SITE
+    assert (site / f"{day}.html").is_file() and (site / "downloads" / f"{day}.ipynb").is_file()
+    tracked = subprocess.run(["git", "ls-files", f"{SITE}/{day}.html"], cwd=edition, capture_output=True, text=True)
+    assert tracked.stdout.strip() == f"{SITE}/{day}.html", "the site is committed with the edition"
+    page = site / f"{day}.html"
+    page.write_text(page.read_text().replace("</article>", "<pre><code>    base = f(x_val, y_val)\n</code></pre>"
+                                             "</article>", 1))
+    problems = leaks(course, [day], edition)
+    assert f"{SITE}/{day}.html: holds a line of the reference solution of {day}: base = f(x_val, y_val)" in problems
