@@ -85,6 +85,28 @@ def test_a_float_polynomial_that_differs_anywhere_is_caught_whatever_the_seed(co
     assert equivalent(p + sp.Float(0.0) * x**degree, p, seed=seed)
 
 
+small = st.lists(st.integers(-3, 3), min_size=1, max_size=3)
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(small, small)
+def test_rewritten_forms_of_random_expressions_pass_and_changed_ones_fail(a, b):
+    """Rational rewrites, exp/log and trigonometric identities of random polynomials p, q."""
+    p, q = polynomial(a), polynomial(b)
+    d = q**2 + 1  # positive, so every form below is defined on the whole line
+    pairs = [
+        (sp.expand(p * d) / d, p),
+        (sp.together(p / d + q), (p + q * d) / d),
+        (sp.exp(p) * sp.exp(q), sp.exp(p + q)),
+        (sp.log(d) + sp.log(d), sp.log(sp.expand(d**2))),
+        (sp.sin(p) ** 2 + sp.cos(p) ** 2 + q, 1 + q),
+        (sp.cos(2 * p), 1 - 2 * sp.sin(p) ** 2),
+    ]
+    for got, expected in pairs:
+        assert equivalent(got, expected), (got, expected)
+        assert not equivalent(got + x / 7, expected), (got, expected)
+
+
 # ------------------------------------------------------------------------ answers built to deceive
 
 
