@@ -53,17 +53,26 @@ class Submission:
 COLLECTED = {"timestamp.txt"}
 
 
+def _shown(path: Path) -> str:
+    """``path`` as the instructor names it: from the folder they run ``daykit grade`` in, where it is below."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def refusal(path: Path, within: Path) -> str:
     """Why ``path`` cannot be graded as a student's own file: it is a symbolic link, or resolves outside
     ``within`` (the course's submitted/ or the folder named on the command line); "" when it can."""
     if path.is_symlink():
-        return f"{path} is a symbolic link; only a student's own file is graded, never what a link points to."
+        return (f"{_shown(path)} is a symbolic link; only a student's own file is graded, never what "
+                "a link points to.")
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError):
         return ""  # missing: read_chunks says so
     if not resolved.is_relative_to(within.resolve()):
-        return f"{path} resolves outside {within}; only files inside it are graded."
+        return f"{_shown(path)} resolves outside {_shown(within)}; only files inside it are graded."
     return ""
 
 
@@ -74,8 +83,8 @@ def submission_in(folder: Path, day: str, student: str, within: Path) -> Submiss
     expected = folder / f"{day}.ipynb"
     for link in (folder.parent, folder):
         if link.is_symlink():
-            return Submission(student, expected, problem=f"{link} is a symbolic link; only a student's own "
-                              "folder is graded, never what a link points to.")
+            return Submission(student, expected, problem=f"{_shown(link)} is a symbolic link; only a "
+                              "student's own folder is graded, never what a link points to.")
     problem = refusal(folder, within)
     if problem:
         return Submission(student, expected, problem=problem)
@@ -84,7 +93,8 @@ def submission_in(folder: Path, day: str, student: str, within: Path) -> Submiss
     if chosen is None:
         found = ", ".join(entries) if entries else "nothing"
         return Submission(student, expected, problem=(
-            f"{folder} has no {day}.ipynb (the one notebook nbgrader grades) and no {day}.py; found: {found}. "
+            f"{_shown(folder)} has no {day}.ipynb (the one notebook nbgrader grades) and no {day}.py; "
+            f"found: {found}. "
             f"Rename the student's notebook to {day}.ipynb and grade again."))
     path = folder / chosen
     others = tuple(name for name in entries if name != chosen)

@@ -436,14 +436,30 @@ def restrict(scratch: str) -> list[str]:
 
 # ----------------------------------------------------------------------------------- what holds here
 
-# Each promise of the README, and the mechanisms of which one must hold for it to hold.
+def _network(have: set[str]) -> str:
+    if "net-namespace" in have:
+        return "the worker can connect to unix sockets of this machine (no seccomp here)"
+    if "landlock-net" in have:
+        return "the worker can open network connections other than TCP (no seccomp here)"
+    return "the worker can open network connections (no seccomp here)"
+
+
+def _files(have: set[str]) -> str:
+    if "unprivileged-user-root-files" in have:
+        return ("the worker can read and write every file root owns (no Landlock here, and Python is "
+                "readable by root only)")
+    return "the worker can read and write whatever its user can (no Landlock here)"
+
+
+# Each promise of the README: the mechanisms of which one must hold for it to hold, and what is left
+# of it when none does.
 PROMISES = {
     "capabilities": (("no-capabilities",), "the worker may hold capabilities"),
     "user": (("unprivileged-user", "unprivileged-user-root-files", "own-user"),
              "the worker runs as root (it could not change its user)"),
     "environment": (("environment-allow-list",), "the worker sees the grader's environment"),
-    "network": (("seccomp",), "the worker can open network connections other than TCP (no seccomp here)"),
-    "files": (("landlock-fs",), "the worker can read and write whatever its user can (no Landlock here)"),
+    "network": (("seccomp",), _network),
+    "files": (("landlock-fs",), _files),
     "processes": (("pid-namespace",), "a process the worker starts in a session of its own is ended when its "
                   "task ends, but not if the grader itself is killed (no PID namespace here)"),
     "process-count": (("process-limit",), "the number of processes a worker may start is not limited"),
@@ -454,4 +470,5 @@ PROMISES = {
 def weaker(isolation: list[str]) -> list[str]:
     """The README's confinement promises that do not hold for a worker that reported ``isolation``."""
     have = set(isolation)
-    return [f"{name}: {why}" for name, (needs, why) in PROMISES.items() if not have.intersection(needs)]
+    return [f"{name}: {why(have) if callable(why) else why}" for name, (needs, why) in PROMISES.items()
+            if not have.intersection(needs)]

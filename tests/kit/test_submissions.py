@@ -58,8 +58,7 @@ def graded(tmp_path_factory):
     put(course, "alice/day_39/day_39.ipynb", NOTEBOOK)
     put(course, "alice/day_39/scratch.ipynb", NOTEBOOK.replace("return", "return None #"))
     put(course, "alice/day_39/timestamp.txt", "2026-11-30 10:00:00.000000 UTC")
-    put(course, "bob/day_39/day_39.ipynb", NOTEBOOK)
-    put(course, "bob/day_39/day_39.py", STUB)  # had daykit graded this one, bob would get 0
+    put(course, "alice/day_39/day_39.py", STUB)  # had daykit graded this one, alice would get 0
     put(course, "carol/day_39/day_39.py", REFERENCE)
     put(course, "frank/day_39/day_39 (1).ipynb", NOTEBOOK)
     # links to the instructor's reference, and to another student's work
@@ -78,15 +77,14 @@ def test_the_notebook_named_like_the_assignment_is_graded_and_the_rest_reported(
     course, docs, _ = graded
     alice = docs["alice"]
     assert alice["score"] == 10 and alice["path"].endswith("alice/day_39/day_39.ipynb")
-    assert alice["also_found"] == ["scratch.ipynb"]  # nbgrader's timestamp.txt is not the student's
+    assert alice["also_found"] == ["day_39.py", "scratch.ipynb"]  # nbgrader's timestamp.txt is not hers
     feedback = (course / "results" / "day_39" / "feedback" / "alice.md").read_text()
-    assert "Also found: scratch.ipynb — not graded" in feedback
+    assert "Also found: day_39.py, scratch.ipynb — not graded" in feedback
 
 
 def test_the_notebook_wins_over_a_py_file_as_nbgrader_grades_only_the_notebook(graded):
     _, docs, _ = graded
-    assert docs["bob"]["score"] == 10 and docs["bob"]["path"].endswith("day_39.ipynb")
-    assert docs["bob"]["also_found"] == ["day_39.py"]
+    assert docs["alice"]["score"] == 10 and docs["alice"]["path"].endswith("day_39.ipynb")  # not the stub
     assert docs["carol"]["score"] == 10 and docs["carol"]["path"].endswith("day_39.py")
     assert docs["carol"]["also_found"] == []
 
@@ -117,12 +115,12 @@ def test_named_files_and_folders_follow_the_same_rules(graded, tmp_path):
     own.write_text(REFERENCE)
     results = tmp_path / "results"
     done = subprocess.run(
-        [str(DAYKIT), "grade", "39", str(link), str(own), str(course / "submitted" / "alice" / "day_39"),
+        [str(DAYKIT), "grade", "39", str(link), str(own), str(course / "submitted" / "carol" / "day_39"),
          str(course / "submitted" / "frank"), "--json", "--no-gradebook", "--results", str(results)],
         cwd=course, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr
     scores = {s["student"]: s for s in json.loads(done.stdout)["submissions"]}
-    assert scores["own"]["score"] == 10 and scores["alice"]["score"] == 10
+    assert scores["own"]["score"] == 10 and scores["carol"]["score"] == 10
     assert scores["linked"]["score"] == 0
     assert all("is a symbolic link" in t["message"] for t in scores["linked"]["tasks"])
     assert all("found: day_39 (1).ipynb" in t["message"] for t in scores["frank"]["tasks"])
