@@ -88,7 +88,7 @@ class Located(str):
 def describe_exception(exc: BaseException, filename: str) -> str:
     """``path, line 121, in numerical_gradient: SyntaxError: invalid syntax``: the file, the line and the
     task it is in, then what went wrong (a ``Located`` message)."""
-    from daykit.checking.where import task_at  # where reads notebooks with this module
+    from daykit.checking.where import pointer, task_at  # where reads notebooks with this module
 
     line = None
     if isinstance(exc, SyntaxError):
@@ -100,9 +100,7 @@ def describe_exception(exc: BaseException, filename: str) -> str:
                 line = tb.tb_lineno
             tb = tb.tb_next
         what = f"called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else f"{type(exc).__name__}: {exc}"
-    task = task_at(filename, line)
-    where = filename + (f", line {line}" if line else "") + (f", in {task}" if task else "")
-    return Located(f"{where}: {what}", filename, line, task)
+    return Located(f"{pointer(filename, line)}: {what}", filename, line, task_at(filename, line))
 
 
 def load_target(path: Path, name: str, notes: list[str] | None = None) -> tuple[dict, str | None]:

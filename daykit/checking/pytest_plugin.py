@@ -22,8 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from daykit.checking.limit import TASK_SECONDS, RanPastLimit, can_limit, ran_past, time_limit
-from daykit.checking.loading import load_target
+from daykit.checking.limit import (
+    LOAD_SECONDS,
+    TASK_SECONDS,
+    RanPastLimit,
+    can_limit,
+    load_ran_past,
+    ran_past,
+    time_limit,
+)
+from daykit.checking.loading import Located, load_target
 from daykit.checking.where import pointer, student_frame, target_path
 from daykit.checks import NOT_STARTED, CheckFailure, NotStarted
 from daykit.course import DAY_PATTERN, slug
@@ -105,7 +113,14 @@ def _target(config: pytest.Config, day: str) -> Target:
     cache = config.stash.setdefault(_TARGETS, {})
     if day not in cache:
         path, label = resolve_target(config, day)
-        namespace, error = load_target(path, f"daykit_target_{day}")
+        try:
+            with time_limit(LOAD_SECONDS):
+                namespace, error = load_target(path, f"daykit_target_{day}")
+        except RanPastLimit as exc:
+            frame = student_frame(exc.__traceback__, [path])
+            where = pointer(frame[0], frame[1], label) if frame else ""
+            namespace, error = {}, Located(load_ran_past(str(path), LOAD_SECONDS, where), *(frame or ("", None)),
+                                           None)
         cache[day] = Target(path=path, label=label, namespace=namespace, error=error)
     return cache[day]
 

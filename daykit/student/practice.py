@@ -220,12 +220,20 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _warm() -> None:
-    """Import what every day's checks import, once, so that each forked child starts with it."""
+def _warm(notebook: bool) -> None:
+    """Import what every day's checks import (and, for a notebook, what runs its cells) once, so that
+    each forked child starts with it."""
     for name in ("numpy", "sympy"):
         try:
             __import__(name)
         except ImportError:
+            pass
+    if notebook:
+        try:
+            from daykit.checking.ipython_cells import preload
+
+            preload()
+        except ImportError:  # the child says so, naming the notebook
             pass
 
 
@@ -332,8 +340,10 @@ class _Run:
         """The child ran past a limit without saying so itself (it is stopped from outside)."""
         if loading:
             self.load_error = load_ran_past(self.label, LOAD_SECONDS, where)
+            self.load_where = where or None
+            self.report("loaded", self.load_error)
             for task in todo:
-                self.finish(task, Status.TIMEOUT, f"not checked: {self.load_error}")
+                self.finish(task, Status.TIMEOUT, f"not checked: {self.label} did not finish loading (see above).")
         else:
             task = running or todo[0]
             self.finish(task, Status.TIMEOUT, ran_past(task.name, self.limit, where))
@@ -342,9 +352,10 @@ class _Run:
         """The child ended without a word: ``os._exit``, a crash, or a signal."""
         if loading:
             self.load_error = f"the process {how} while loading {self.label} (os._exit, or a crash?)"
+            self.report("loaded", self.load_error)
             for task in todo:
                 if task.name not in self.results:
-                    self.finish(task, Status.ERROR, f"not checked: {self.load_error}")
+                    self.finish(task, Status.ERROR, f"not checked: {self.label} does not load (see above).")
             return
         task = running or next(t for t in todo if t.name not in self.results)
         self.finish(task, Status.ERROR, f"the process {how} while {task.name} ran: does it call os._exit, "
@@ -363,7 +374,7 @@ def run_day(course: Course, day: str, *, target: Path | None = None, label: str 
     path = target or info.path
     label = label or (course.relative(path) if target else info.label)
     if _context().get_start_method() == "fork":
-        _warm()
+        _warm(path.suffix == ".ipynb")
     return _Run(course, info, path, label, limit, report).run()
 
 

@@ -133,3 +133,32 @@ def test_check_on_the_real_stubs_reports_not_started():
     course = Course.here()
     result = run_day(course, "day_39")
     assert statuses(result) == [Status.NOT_STARTED] * len(result.results)
+
+
+def test_os_exit_in_a_task_costs_that_task_only(course):
+    save(course, DONE.replace("    return 2 * x", "    import os\n    os._exit(3)", 1))
+    result = run_day(course, "day_98")
+    assert statuses(result) == [Status.ERROR, Status.PASS]
+    assert "exit code 3 while double ran" in result.results[0].message and "os._exit" in result.results[0].message
+
+
+def notebook(code: str) -> str:
+    """A notebook of one code cell, as nbformat 4 writes it (nbformat itself takes seconds to import)."""
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": code}
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_watch_a_target_notebook_redraws_as_each_task_ends(course, tmp_path):
+    target = tmp_path / "mine.ipynb"
+    target.write_text(notebook(DONE.replace("x * x", "x + x")))
+    out = io.StringIO()
+    watcher = Watcher(course, ["day_98"], out=out, color=False, sleep=lambda s: None, keys=lambda: [],
+                      files={"day_98": (target, "mine.ipynb")})
+    watcher.start()
+    screens = out.getvalue()
+    assert "… double  " in screens and "running" in screens  # drawn while double ran
+    assert "Watching mine.ipynb" in screens and "square(4.0): the result is 8.0" in screens
+    assert "Course progress" not in screens  # the exercises were not what was checked
+    target.write_text(notebook(DONE))
+    assert watcher.step() is True
+    assert watcher.results["day_98"].done
