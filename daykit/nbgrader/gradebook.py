@@ -62,7 +62,12 @@ def course_directory(course_dir: Path):
 
 
 def database_url(course_dir: Path) -> str:
-    return course_directory(course_dir).db_url
+    """The gradebook's URL from the course's config, as nbgrader reads it (its default: gradebook.db in
+    the course root), without importing nbgrader, whose start-up costs seconds."""
+    config = load_config(course_dir).get("CourseDirectory", {})
+    if config.get("db_url"):
+        return config["db_url"]
+    return "sqlite:///" + str(Path(config.get("root") or course_dir).resolve() / "gradebook.db")
 
 
 def _exists(url: str) -> bool:
