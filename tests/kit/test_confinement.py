@@ -166,6 +166,24 @@ if started >= 400:
 """
 
 
+# Every file descriptor the worker holds: only its channel to the grader (a socket) besides the standard
+# streams, which lead nowhere (/dev/null).
+DESCRIPTORS = """
+import os, stat
+held = []
+for fd in range(3, 4096):
+    try:
+        held.append((fd, stat.S_IFMT(os.fstat(fd).st_mode)))
+    except OSError:
+        pass
+if [kind for _, kind in held] != [stat.S_IFSOCK]:
+    escaped.append(f'descriptors {held}')
+for fd in (0, 1, 2):
+    if os.fstat(fd).st_rdev != os.stat('/dev/null').st_rdev:
+        escaped.append(f'standard stream {fd}')
+"""
+
+
 def tagged_processes() -> list[int]:
     """Live processes named with this run's tag (zombies count as gone)."""
     found = []
@@ -242,6 +260,7 @@ def graded(tmp_path_factory, listeners):
                                        listeners["unix_path"])),
         "orphans": with_attack(ORPHANS),
         "fork_bomb": with_attack(FORK_BOMB),
+        "descriptors": with_attack(DESCRIPTORS),
     }
     for student, text in students.items():
         submit(course, student, text)
@@ -319,6 +338,10 @@ def test_no_process_a_worker_starts_outlives_grading(graded):
     assert "subreaper" in isolation
     if ROOT:
         assert "pid-namespace" in isolation
+
+
+def test_the_worker_holds_no_descriptor_but_its_channel(graded):
+    full_marks(graded, "descriptors")
 
 
 def test_daykit_grade_says_once_which_promise_is_weaker_here(graded):
