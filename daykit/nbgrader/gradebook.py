@@ -145,7 +145,11 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
             gradebook.db.commit()
     for item in graded:
         if item.path.suffix == ".ipynb" and item.path.is_file():
-            write_autograded(course_dir, day, item, source_cells)
+            try:
+                write_autograded(course_dir, day, item, source_cells)
+            except (OSError, ValueError, TypeError, AttributeError):
+                # a notebook that is not one (its grade says why); nbgrader could not autograde it either
+                remove_autograded(course_dir, day, item.student)
     return penalties
 
 
@@ -255,6 +259,8 @@ def write_autograded(course_dir: Path, day: str, item: Graded, source_cells: dic
     folder = Path(course_dir) / "autograded" / item.student / day
     folder.mkdir(parents=True, exist_ok=True)
     submitted = json.loads(item.path.read_text(encoding="utf-8"))
+    if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
+        raise ValueError(f"{item.path} is not a notebook")
     source_path = Path(course_dir) / "source" / day / f"{day}.ipynb"
     source = json.loads(source_path.read_text(encoding="utf-8")) if source_path.exists() else None
     notebook = autograded_notebook(submitted, source_cells, item.tasks, source)
