@@ -67,10 +67,16 @@ def publish(course: Course, day: Day, docs: list[dict], folder: Path, course_dir
             result.notes.append(f"not in the gradebook (not under submitted/<student>/{day.slug}/): "
                                 + ", ".join(outside))
         if graded:
+            from sqlalchemy.exc import SQLAlchemyError
+
             try:
                 write_through(course_dir, day.slug, graded)
             except GradebookError as exc:
                 result.notes.append(f"gradebook not written: {exc}")
+            except SQLAlchemyError as exc:  # a server down, a locked file: the results are safe, retry later
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                result.notes.append(f"gradebook not written ({first}); the results are stored: run the same "
+                                    "`daykit grade` again once the database answers (nothing is graded twice)")
             else:
                 result.gradebook = [g.student for g in graded]
     late = late_penalties(course_dir, [day.slug]) if gradebook else {}
