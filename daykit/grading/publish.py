@@ -79,11 +79,21 @@ def publish(course: Course, day: Day, docs: list[dict], folder: Path, course_dir
                                     "`daykit grade` again once the database answers (nothing is graded twice)")
             else:
                 result.gradebook = [g.student for g in graded]
-    late = late_penalties(course_dir, [day.slug]) if gradebook else {}
+    late = lateness(course_dir, [day.slug]) if gradebook else {}
     stored, _ = stored_results(day, folder)
     stamps = {(day.slug, d["student"]): timestamp_of(Path(d["path"])) for d in stored}
     result.docs, result.skipped = class_reports(day, folder, stamps, late)
     return result
+
+
+def lateness(course_dir: Path, days: list[str]) -> Late:
+    """The gradebook's due dates and late penalties; none when there is no gradebook or it does not answer."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return late_penalties(course_dir, days)
+    except (CourseError, SQLAlchemyError):
+        return {}
 
 
 def course_grades(course: Course, days: dict[str, Day], results: Path, path: Path,
@@ -91,11 +101,7 @@ def course_grades(course: Course, days: dict[str, Day], results: Path, path: Pat
     """The course's grades.csv: one row per day and student, from every stored result in
     ``results/<day>/``, with the gradebook's due dates and late penalties."""
     entries, stamps = [], {}
-    late: Late = {}
-    try:
-        late = late_penalties(Path(course_dir or course.root), list(days))
-    except CourseError:
-        late = {}
+    late = lateness(Path(course_dir or course.root), list(days))
     for slug, day in days.items():
         docs, _ = stored_results(day, results / slug)
         entries += [(day, doc) for doc in docs]
