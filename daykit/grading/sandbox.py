@@ -105,7 +105,9 @@ def become_subreaper() -> bool:
 
 
 def children(pid: int) -> list[int]:
-    """The live children of ``pid``, read from /proc."""
+    """The children of ``pid``, read from /proc (none where there is no /proc)."""
+    if not os.path.isdir("/proc/self"):
+        return []
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
