@@ -181,9 +181,8 @@ class Shell:
             self._label = saved
 
     def _parse(self, code: str, first_line: int) -> ast.Module:
-        tree = ast.parse(transform(code), self._label, "exec")
-        ast.increment_lineno(tree, first_line - 1)
-        return tree
+        """A magic's code, transformed, with the line numbers it has in the running cell."""
+        return ast.parse("\n" * (first_line - 1) + transform(code), self._label, "exec")
 
     def transform_cell(self, raw_cell: str) -> str:
         return transform(raw_cell)

@@ -101,6 +101,12 @@ def test_an_error_names_the_line_of_the_cell_it_happened_on():
     assert ("<cell 1>", 5) in lines
 
 
+def test_a_syntax_error_in_a_magics_body_names_its_line_in_the_cell():
+    with pytest.raises(SyntaxError) as caught:
+        run_cells("x = 1\n", "\n%%time\ny = 2\nz = (\n")
+    assert caught.value.filename == "<cell 2>" and caught.value.lineno == 4
+
+
 def _frames(tb):
     while tb is not None:
         yield tb
