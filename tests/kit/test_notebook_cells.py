@@ -347,11 +347,13 @@ def test_pytest_target_daykit_check_and_load_target_see_the_same_notebook(graded
 
 
 def test_a_worker_runs_a_notebook_as_a_kernel_and_a_python_file_as_python(tmp_path):
-    """In the worker: ``display`` is a builtin as in a kernel, ``get_ipython()`` is the stand-in, a shell
-    escape does not run, and a ``.py`` submission is not transformed (``%`` stays Python's operator)."""
+    """In the worker: ``display`` is a builtin as in a kernel, ``get_ipython()`` is the stand-in, no shell
+    escape or magic that reaches outside runs (each is noted), and a ``.py`` submission runs as Python
+    runs it (``display`` is not defined there)."""
     day = graded_day(COURSE, "day_39")[0]
     source_nb = nbformat.read(str(COURSE.source_notebook("day_39")), as_version=4)
-    marker = tmp_path / "ran"
+    marker, script = tmp_path / "ran", tmp_path / "script.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
     notebook = submission_notebook(source_nb, source_nb, {})
     for cell in notebook.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "numerical_gradient":
@@ -359,15 +361,20 @@ def test_a_worker_runs_a_notebook_as_a_kernel_and_a_python_file_as_python(tmp_pa
                 "import builtins\nassert builtins.display is display and get_ipython() is not None\n"
                 f"!touch {marker}\n" + cell.source.replace("### BEGIN SOLUTION", "display(step)", 1)
             )
+    outside = outside_cells(marker, script)
+    notebook.cells += [nbformat.v4.new_code_cell(source) for source in outside]
     path = tmp_path / "kernel.ipynb"
     path.write_text(nbformat.writes(notebook), encoding="utf-8")
     module = tmp_path / "module.py"
-    module.write_text(COURSE.solution("day_39").read_text(encoding="utf-8") + "\nremainder = 7 % 3\n")
+    module.write_text(COURSE.solution("day_39").read_text(encoding="utf-8") + "\ndisplay(1)\n")
     run = ClassRun(COURSE, day, Limits(task_seconds=20, load_seconds=30), jobs=1, force=True, results=tmp_path / "r")
     docs = {d["student"]: d for d in run.grade([Submission("kernel", path), Submission("module", module)])}
-    assert docs["kernel"]["score"] == day.max_score and docs["kernel"]["load_errors"] == []
-    assert docs["kernel"]["notes"] == [f"shell command not run: !touch {marker}"] and not marker.exists()
-    assert docs["module"]["score"] == day.max_score and docs["module"]["notes"] == []
+    kernel, module_doc = docs["kernel"], docs["module"]
+    assert kernel["score"] == day.max_score and kernel["load_errors"] == [] and not marker.exists()
+    assert kernel["notes"][0] == f"shell command not run: !touch {marker}"
+    assert len(kernel["notes"]) == len(outside)  # one each; the task cell's `!touch` is the same as the first
+    assert module_doc["score"] == day.max_score and module_doc["notes"] == []
+    assert any("NameError" in e and "display" in e for e in module_doc["load_errors"])
 
 
 # ------------------------------------------------------------------------------ nbgrader agrees
