@@ -261,6 +261,10 @@ def graded(tmp_path_factory, listeners):
         "orphans": with_attack(ORPHANS),
         "fork_bomb": with_attack(FORK_BOMB),
         "descriptors": with_attack(DESCRIPTORS),
+        # every process it may signal: were the grader or another student's worker among them, their
+        # grades (and this run) would show it
+        "kill_everyone": with_attack("import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n"
+                                     "    pass"),
     }
     for student, text in students.items():
         submit(course, student, text)
@@ -338,6 +342,13 @@ def test_no_process_a_worker_starts_outlives_grading(graded):
     assert "subreaper" in isolation
     if ROOT:
         assert "pid-namespace" in isolation
+
+
+@pytest.mark.skipif(not LINUX, reason="PID namespaces and Landlock are Linux's")
+def test_a_worker_can_signal_no_process_but_its_own(graded):
+    full_marks(graded, "kill_everyone")
+    for student, doc in graded["docs"].items():
+        assert doc["score"] == 10, (student, statuses(doc))
 
 
 def test_the_worker_holds_no_descriptor_but_its_channel(graded):
