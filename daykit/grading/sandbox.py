@@ -61,7 +61,8 @@ DEVICES = ("/dev/urandom", "/dev/random")
 
 # The environment a worker may see: nothing of the instructor's (no database URL, token or key).
 ENVIRONMENT_KEYS = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_MESSAGES", "TZ",
-                    "PYTHONPATH", "PYTHONHOME", "PYTHONHASHSEED", "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONSAFEPATH")
+                    "PYTHONPATH", "PYTHONHOME", "PYTHONHASHSEED", "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONSAFEPATH",
+                    "LD_LIBRARY_PATH")  # a Python built into a folder of its own may need it to start
 
 
 def _libc():
