@@ -174,7 +174,12 @@ def _child(conn, course: Course, day: str, path: Path, label: str, tasks: list[t
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     capture = _Capture()
     sys.stdout = sys.stderr = capture
-    checks = [c for c in load_checks(course, day) if not c.hidden]
+    try:
+        checks = [c for c in load_checks(course, day) if not c.hidden]
+    except Exception as exc:  # the course's own checks, not the student's code
+        conn.send(("broken_checks", f"{course.relative(course.checks(day))} could not be loaded: "
+                                    f"{type(exc).__name__}: {exc}"))
+        return
     try:
         with time_limit(LOAD_SECONDS):
             namespace, error = load_target(path, f"daykit_practice_{day}")
@@ -304,6 +309,8 @@ class _Run:
                     return
                 if kind == "output":
                     self.output.append(value[0])
+                elif kind == "broken_checks":
+                    raise CourseError(f"{value[0]}. Restore it from the course repository.")
                 elif kind == "load_timeout":
                     self.stopped(todo, None, True, value[0])
                     return
