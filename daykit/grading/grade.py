@@ -330,7 +330,6 @@ class Pool:
         self.slots: list[_Slot] = []
         self.failures: dict[tuple[str, str], int] = {}
 
-
     def job_seconds(self, slug: str) -> float:
         """How long one submission may take in all: each task's limit twice, with room to spare."""
         tasks = len(self.plans[slug].day.tasks)
