@@ -245,3 +245,97 @@ def test_the_notebook_reads_well_setup_folded_messages_first_no_kit_frames(made)
     assert error.ename == "ZeroDivisionError"
     assert "----> 2     scale = 1 / 0" in shown and "numerical_gradient(2.0, 3.0, step=1e-6)" in shown
     assert "in run_checks" not in shown and "_shielded" not in shown and "daykit" not in shown
+
+
+# ------------------------------------------------------------------------- the student's path, for real
+
+
+def readme_setup(edition: Path) -> str:
+    """The edition README's one set-up command (the code block under "## Set up")."""
+    section = (edition / "README.md").read_text().split("## Set up", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1).strip()
+    assert "\n" not in block, f"the set-up is more than one command: {block}"
+    return block
+
+
+def terminal(clone: Path | None = None) -> dict:
+    """A student's terminal: nothing of the course's environment; with ``clone``, its .venv activated."""
+    course_bin = Path(sys.executable).parent.resolve()
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    path = [p for p in env["PATH"].split(os.pathsep) if p and Path(p).resolve() != course_bin]
+    if clone is not None:
+        path.insert(0, str(clone / ".venv" / "bin"))
+        env["VIRTUAL_ENV"] = str(clone / ".venv")
+    return {**env, "PATH": os.pathsep.join(path), "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg"}
+
+
+@pytest.fixture(scope="module")
+def clone(made, tmp_path_factory):
+    """The edition as a student gets it: cloned, then set up with the README's command and nothing else."""
+    _, edition = made
+    folder = tmp_path_factory.mktemp("student") / "ml-calculus"
+    subprocess.run(["git", "clone", "--quiet", str(edition), str(folder)], check=True, env=terminal())
+    setup = subprocess.run(readme_setup(folder), shell=True, cwd=folder, env=terminal(), capture_output=True,
+                           text=True, timeout=900)
+    assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
+    return folder
+
+
+def student(clone, command, stdin=None, timeout=300):
+    return subprocess.run(command, shell=True, cwd=clone, env=terminal(clone), input=stdin, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.mark.slow
+def test_a_fresh_venv_has_the_daykit_command_and_every_shipped_module(clone):
+    assert Path(student(clone, "command -v daykit").stdout.strip()) == clone / ".venv" / "bin" / "daykit"
+    helped = student(clone, "daykit --help")
+    assert helped.returncode == 0, helped.stdout + helped.stderr
+    assert set(re.findall(r"^ {4}([a-z-]+) {2,}\S", helped.stdout, re.M)) == {"check", "hint", "watch"}, helped.stdout
+    every = ("import importlib, pkgutil, daykit; [importlib.import_module(m.name) for m in "
+             "pkgutil.walk_packages(daykit.__path__, 'daykit.')]; print(daykit.__file__)")
+    imported = student(clone, f'python -c "{every}"')
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == str(clone / "daykit" / "__init__.py")  # its own, not the course's
+
+
+@pytest.mark.slow
+def test_a_fresh_venv_runs_pytest_not_started_then_passed(made, clone):
+    course, _ = made
+    stub = student(clone, f"pytest tests/test_{DAY}.py -p no:cacheprovider")
+    assert stub.returncode == 1, stub.stdout + stub.stderr
+    assert "3 not started" in stub.stdout and "Error" not in stub.stdout, stub.stdout
+    notebook = student(clone, f"pytest tests/test_{DAY}.py -p no:cacheprovider --target release/{DAY}/{DAY}.ipynb")
+    assert notebook.returncode == 1 and "3 not started" in notebook.stdout, notebook.stdout + notebook.stderr
+    exercise = clone / "exercises" / f"{DAY}.py"
+    written = exercise.read_text()
+    try:
+        exercise.write_text(course.solution(DAY).read_text())
+        solved = student(clone, f"pytest tests/test_{DAY}.py -p no:cacheprovider")
+        assert solved.returncode == 0, solved.stdout + solved.stderr
+        assert "3 passed" in solved.stdout, solved.stdout
+    finally:
+        exercise.write_text(written)
+
+
+@pytest.mark.slow
+def test_a_fresh_venv_runs_daykit_check_and_hint(clone):
+    tasks = ("symbolic_derivative", "numerical_gradient", "chain_rule_derivative")
+    for command in ("daykit check 39", f"daykit check 39 --target release/{DAY}/{DAY}.ipynb"):
+        checked = student(clone, command)
+        assert checked.returncode == 1, checked.stdout + checked.stderr
+        assert all(task in checked.stdout for task in tasks) and "not started" in checked.stdout, checked.stdout
+        assert "Traceback" not in checked.stdout + checked.stderr
+    hint = student(clone, "daykit hint 39 numerical_gradient")
+    first = tomllib.loads((clone / "hints" / f"{DAY}.toml").read_text())["numerical_gradient"]["hints"][0]
+    assert hint.returncode == 0 and first in " ".join(hint.stdout.split()), hint.stdout + hint.stderr
+
+
+@pytest.mark.slow
+def test_a_fresh_venv_runs_a_watch_session(clone):
+    """``daykit watch 39``, the student typing q then Enter: the table is drawn, then the session ends."""
+    watched = student(clone, "daykit watch 39", stdin="q\n", timeout=120)
+    assert watched.returncode == 0, watched.stdout + watched.stderr
+    shown = ANSI.sub("", watched.stdout)
+    assert all(task in shown for task in ("symbolic_derivative", "numerical_gradient", "chain_rule_derivative"))
+    assert "not started" in shown and f"exercises/{DAY}.py" in shown, shown
