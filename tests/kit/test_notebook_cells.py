@@ -225,7 +225,7 @@ def test_shell_escapes_and_magics_that_reach_outside_do_nothing_and_leave_a_note
     assert any(n.startswith("magic not run: %run") for n in shell.notes)
 
 
-def test_notes_are_capped(tmp_path):
+def test_notes_are_capped():
     _, shell = run_cells("".join(f"!echo {i}\n" for i in range(100)) + "!" + "x" * 1000 + "\n")
     assert len(shell.notes) <= 20 and all(len(n) <= 200 for n in shell.notes)
 
