@@ -107,15 +107,15 @@ def run(args) -> int:
             print(day_head(practice_day(course, day), label or course.relative(course.stub(day)), style), flush=True)
             fresh[day] = run_day(course, day, target=path, label=label, limit=args.time_limit, report=printer)
             print(day_foot(fresh[day], style), flush=True)
+        print()
+        if args.target is None:
+            everything = course_results(course, fresh)
+            print(progress_bar(everything, style))
+            print()
     except Interrupted as exc:
         printer.write("\n")
         print(f"daykit: {exc}", file=sys.stderr)
         return 130
-    print()
-    if args.target is None:
-        everything = course_results(course, fresh)
-        print(progress_bar(everything, style))
-        print()
     print(next_step(list(fresh.values())))
     return 0 if all(r.done for r in fresh.values()) else 1
 
@@ -125,7 +125,7 @@ def add_target_options(command) -> None:
                          help="check this .py or .ipynb file (or the day's file in this folder) "
                               "instead of exercises/day_NN.py")
     command.add_argument("--time-limit", type=float, default=TASK_SECONDS, metavar="SECONDS",
-                         help=f"time each task may take, as at grading (default: {TASK_SECONDS:g})")
+                         help=f"time each task may take, as at grading (default: {TASK_SECONDS:g}; 0: no limit)")
 
 
 def add_command(commands) -> None:

@@ -298,7 +298,7 @@ class _Run:
         loading = True
         try:
             while True:
-                if not mine.poll(max(0.0, deadline - time.monotonic())):
+                if not mine.poll(None if deadline == float("inf") else max(0.0, deadline - time.monotonic())):
                     self.stopped(todo, running, loading, "")
                     return
                 try:
@@ -322,7 +322,7 @@ class _Run:
                     self.report("loaded", self.load_error)
                 elif kind == "start":
                     running, started = tasks[value[0]], time.monotonic()
-                    deadline = started + self.limit + GRACE
+                    deadline = started + self.limit + GRACE if self.limit > 0 else float("inf")
                     self.report("start", running.name)
                 elif kind == "done":
                     result = value[0]
