@@ -334,6 +334,17 @@ class _Run:
                 elif kind == "end":
                     return
         except KeyboardInterrupt:
+            try:  # what the child said before Ctrl-C reached us
+                while mine.poll(0):
+                    kind, *value = mine.recv()
+                    if kind == "start":
+                        running, started = tasks[value[0]], time.monotonic()
+                    elif kind == "loaded":
+                        loading = False
+            except (EOFError, OSError, KeyboardInterrupt):
+                pass
+            if running is None and not loading:
+                running = next((t for t in todo if t.name not in self.results), None)
             what = (f"{running.name} was running ({time.monotonic() - started:.0f} s in)" if running
                     else f"{self.label} was loading")
             raise Interrupted(f"stopped by Ctrl-C while {what}.") from None
