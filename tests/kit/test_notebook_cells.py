@@ -26,6 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from IPython.core.error import UsageError
+from IPython.core.inputtransformer2 import TransformerManager
 
 from daykit.checking.ipython_cells import Shell, transform
 from daykit.checking.loading import load_target
@@ -346,10 +347,20 @@ def test_pytest_target_daykit_check_and_load_target_see_the_same_notebook(graded
     assert "tasks: 3 passed, 0 failed, 0 not started" in run.stdout
 
 
-def test_a_worker_runs_a_notebook_as_a_kernel_and_a_python_file_as_python(tmp_path):
+def test_a_worker_runs_a_notebook_as_a_kernel_and_a_python_file_as_python(tmp_path, monkeypatch):
     """In the worker: ``display`` is a builtin as in a kernel, ``get_ipython()`` is the stand-in, no shell
     escape or magic that reaches outside runs (each is noted), and a ``.py`` submission runs as Python
-    runs it (``display`` is not defined there)."""
+    runs it (``display`` is not defined there). The student's cells are transformed and run in the
+    worker only: here, in the process the grading processes are forked from, IPython's transformer
+    and the stand-in shell fail if called, and the notebook still gets full marks."""
+    class RanInTheGrader(BaseException):  # not an Exception: no fallback may swallow it
+        pass
+
+    def never(*args, **kwargs):
+        raise RanInTheGrader("the grading process transformed or ran a student's cell")
+
+    monkeypatch.setattr(TransformerManager, "transform_cell", never)
+    monkeypatch.setattr(Shell, "run", never)
     day = graded_day(COURSE, "day_39")[0]
     source_nb = nbformat.read(str(COURSE.source_notebook("day_39")), as_version=4)
     marker, script = tmp_path / "ran", tmp_path / "script.py"
