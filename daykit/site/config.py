@@ -38,6 +38,15 @@ window.MathJax = {
 STYLE = """\
 /* Plots are drawn at a fixed size: let them shrink on narrow screens, never stretch. */
 .md-typeset img { max-width: 100%; height: auto; }
+
+/* Hints (??? hint): Material's own custom-admonition recipe, in the colours and icon of a tip. */
+.md-typeset .admonition.hint, .md-typeset details.hint { border-color: #00bfa5; }
+.md-typeset .hint > .admonition-title, .md-typeset .hint > summary { background-color: rgba(0, 191, 165, 0.1); }
+.md-typeset .hint > .admonition-title::before, .md-typeset .hint > summary::before {
+  background-color: #00bfa5;
+  -webkit-mask-image: var(--md-admonition-icon--tip);
+  mask-image: var(--md-admonition-icon--tip);
+}
 """
 
 

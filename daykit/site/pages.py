@@ -50,6 +50,15 @@ def _fold(kind: str, title: str, body: str, open_: bool = False) -> str:
     return f'{marker} {kind} "{title.replace(chr(34), chr(39))}"\n\n{_indent(body)}'
 
 
+def plain_text(text: str) -> str:
+    """Plain text (a hint is written for a terminal) as Markdown that shows it as it is: ``x**3 - 2*x``
+    stays code-like instead of turning into emphasis; a text of several lines keeps its lines."""
+    if "\n" in text.strip():
+        return _fence(text, "text")
+    escaped = re.sub(r"([\\`*_{}\[\]#$])", r"\\\1", text.strip())
+    return escaped.replace("<", "&lt;")
+
+
 def _plain_alt(text: str) -> str:
     """A caption fit for an image's alt text: no Markdown or TeX punctuation."""
     return re.sub(r"\s+", " ", re.sub(r"[$\\\[\]`*_{}]", "", text)).strip()
@@ -73,7 +82,7 @@ def _task_section(day: Day, source: str, name: str) -> str:
         _fence(clear_solutions(source, day.solution_path)),
     ]
     for number, hint in enumerate(task.hints, 1):
-        parts.append(_fold("hint", f"Hint {number} of {len(task.hints)}", hint))
+        parts.append(_fold("hint", f"Hint {number} of {len(task.hints)}", plain_text(hint)))
     return "\n\n".join(parts)
 
 
