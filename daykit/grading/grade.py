@@ -564,18 +564,6 @@ def progress_bar(stream=sys.stderr):
 # ------------------------------------------------------------------------------------- the command
 
 
-def timestamps(day: str, submissions: list[Submission]) -> dict[tuple[str, str], str]:
-    """nbgrader's timestamp.txt beside each submission, where there is one, as ``nbgrader export``
-    shows it (without the zone)."""
-    found = {}
-    for submission in submissions:
-        stamp = submission.path.parent / "timestamp.txt"
-        if stamp.is_file():
-            text = stamp.read_text(encoding="utf-8", errors="replace").strip()[:64]
-            found[(day, submission.student)] = text.removesuffix(" UTC")
-    return found
-
-
 def confinement_warning(docs: list[dict]) -> str:
     """One warning for the run, naming each confinement promise that did not hold for some worker
     (from the ``isolation`` its confined process reported); "" when every promise held."""
