@@ -107,7 +107,7 @@ def dependents(day: Day) -> dict[str, set[str]]:
 
 
 def expected(student: SampleStudent, day: Day, scores: dict[str, float]) -> bool:
-    """Whether a sample student scored as designed: the reference everything, the stub nothing, a
+    """Whether a sample student scored as expected: the reference everything, the stub nothing, a
     known-wrong variant nothing on its task and everything on the tasks whose checks do not call it,
     a right variant everything."""
     full = {t.name: float(t.points) for t in day.tasks}
@@ -124,7 +124,7 @@ def expected(student: SampleStudent, day: Day, scores: dict[str, float]) -> bool
 def render_table(day: Day, students: list[SampleStudent], scores: dict[str, dict[str, float]],
                  width: int = 60) -> str:
     """One day's results as text: a legend of the tasks, then a row per student with points/max per
-    task, the total, whether the student scored as designed, and the student's description."""
+    task, the total, whether the student scored as expected, and the student's description."""
     tasks = day.tasks
     lines = [f"{day.slug}: {day.title} (max {_points(day.max_score)})"]
     lines += [f"  [{n}] {t.name} ({_points(t.points)} pt)" for n, t in enumerate(tasks, 1)]
@@ -145,7 +145,7 @@ def render_table(day: Day, students: list[SampleStudent], scores: dict[str, dict
 
 
 def surprises(course: Course, students: dict[str, list[SampleStudent]], scores: Scores) -> list[str]:
-    """A line for each sample student who did not score as designed (an uncaught variant, say)."""
+    """A line for each sample student who did not score as expected (an uncaught variant, say)."""
     found = []
     for day, members in students.items():
         model = load_day(course, day)
@@ -198,7 +198,7 @@ def run(args) -> int:
           f"class is nbgrader's too: from {where}/, `nbgrader generate_feedback DAY` or formgrader show it.")
     odd = surprises(course, students, scores)
     for line in odd:
-        print(f"not as designed: {line}")
+        print(f"not as expected: {line}")
     print(f"demo done in {time.perf_counter() - started:.1f} s. Run it again: results still current are reused.")
     return 1 if odd else 0
 
