@@ -127,7 +127,7 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
                 raise GradebookError(f"the gradebook's {day} has no test cell {', '.join(missing)}: release {day} "
                                      "again after `daykit build`, then grade again.")
             gradebook.update_or_create_student(item.student)
-            timestamp = coursedir.get_existing_timestamp(str(item.folder))
+            timestamp = submitted_at(item.folder)
             if timestamp:
                 submission = gradebook.update_or_create_submission(day, item.student, timestamp=timestamp)
             else:
@@ -151,6 +151,21 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
                 # a notebook that is not one (its grade says why); nbgrader could not autograde it either
                 remove_autograded(course_dir, day, item.student)
     return penalties
+
+
+def submitted_at(folder: Path):
+    """The time in ``folder/timestamp.txt`` as nbgrader parses it, or None without one."""
+    from nbgrader.utils import parse_utc
+
+    stamp = Path(folder) / "timestamp.txt"
+    text = stamp.read_text(encoding="utf-8", errors="replace").strip() if stamp.is_file() else ""
+    if not text:
+        return None
+    try:
+        return parse_utc(text)
+    except (ValueError, OverflowError):
+        raise GradebookError(f"{stamp} holds {text[:40]!r}, not a time nbgrader reads (like 2026-12-01 "
+                             "10:00:00.000000 UTC): fix or delete it, then grade again.") from None
 
 
 def _comment(task: TaskGrade) -> str | None:

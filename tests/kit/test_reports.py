@@ -8,6 +8,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from daykit.authoring.model import Day, Task
 from daykit.grading.reports import grades_csv, stored_results, summary, summary_text
 from daykit.nbgrader.gradebook import TaskGrade, autograded_notebook
@@ -97,3 +99,14 @@ def test_the_autograded_notebook_restores_locked_cells_and_shows_each_outcome():
     assert cells["test_volume"]["metadata"]["nbgrader"]["checksum"] == "abc"
     assert result["metadata"]["kernelspec"]["name"] == "python3"
     assert [c["execution_count"] for c in result["cells"]] == [1, 2, 3, 4, 5]
+
+
+def test_a_timestamp_nbgrader_cannot_read_is_named(tmp_path):
+    from daykit.nbgrader.gradebook import GradebookError, submitted_at
+
+    assert submitted_at(tmp_path) is None
+    (tmp_path / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC\n")
+    assert submitted_at(tmp_path).isoformat() == "2026-12-01T10:00:00"
+    (tmp_path / "timestamp.txt").write_text("yesterday, just before midnight\n")
+    with pytest.raises(GradebookError, match=r"timestamp\.txt holds 'yesterday.*fix or delete it"):
+        submitted_at(tmp_path)
