@@ -96,10 +96,6 @@ def die_with_parent(expected_parent: int | None = None) -> None:
             os._exit(70)
 
 
-def set_parent_death_signal() -> None:
-    die_with_parent()
-
-
 def become_subreaper() -> bool:
     """Orphaned descendants come to this process (instead of init), so it can end them all."""
     return linux() and _libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
