@@ -311,7 +311,8 @@ def export_csv(course_dir: Path, day: str, path: Path) -> Path:
     from nbgrader.plugins import CsvExportPlugin
 
     if not _exists(database_url(course_dir)):
-        raise GradebookError(f"there is no gradebook at {database_url(course_dir)}: grade {day} first.")
+        raise GradebookError(f"there is no gradebook at {database_url(course_dir)}: release {day} "
+                             f"(`daykit release {day}`) and grade it (`daykit grade {day}`) first.")
     plugin = CsvExportPlugin(config=load_config(course_dir))
     plugin.to, plugin.assignment = str(path), [day]
     with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
@@ -340,7 +341,8 @@ def scores(course_dir: Path, day: str) -> tuple[float, list[StudentScore]]:
     from nbgrader.api import MissingEntry
 
     if not _exists(database_url(course_dir)):
-        raise GradebookError(f"there is no gradebook at {database_url(course_dir)}: grade {day} first.")
+        raise GradebookError(f"there is no gradebook at {database_url(course_dir)}: release {day} "
+                             f"(`daykit release {day}`) and grade it (`daykit grade {day}`) first.")
     rows = []
     with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
         try:
