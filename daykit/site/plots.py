@@ -37,12 +37,14 @@ def _module(day: Day):
     added = root not in sys.path
     if added:
         sys.path.insert(0, root)
+    sys.modules[name] = module  # as an import would: dataclasses and pickle look their module up there
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
         message = f"{path} does not import ({type(exc).__name__}: {exc}); fix it before building the site."
         raise CourseError(message) from None
     finally:
+        sys.modules.pop(name, None)
         if added:
             sys.path.remove(root)
     return module
