@@ -487,6 +487,293 @@ def plot_decision_boundary():
 # plot_decision_boundary();
 
 # %% [markdown]
+# ## 4. Real data: Palmer penguins
+#
+# Synthetic data are kind: standard normal features, a known answer. Real measurements come in
+# their own units. The **Palmer penguins** data set (Horst, Hill & Gorman 2020) records bill
+# length and depth (mm), flipper length (mm) and body mass (g) of penguins of three species on three
+# islands near Palmer Station, Antarctica, measured by Dr. Kristen Gorman with the Palmer Station
+# Antarctica Long Term Ecological Research (LTER) program. The data are released under **CC0 1.0**
+# (public domain); the `palmerpenguins` package on PyPI ships them as `penguins.csv`. The cell below
+# embeds the rows we use, so the notebook needs no file and no download: the 274 Adélie and Gentoo
+# penguins whose four measurements are all recorded, one penguin per
+# `bill_length bill_depth flipper_length body_mass` group.
+
+# %%
+ADELIE_ROWS = """
+39.1 18.7 181 3750, 39.5 17.4 186 3800, 40.3 18.0 195 3250, 36.7 19.3 193 3450, 39.3 20.6 190 3650, 38.9 17.8 181 3625
+39.2 19.6 195 4675, 34.1 18.1 193 3475, 42.0 20.2 190 4250, 37.8 17.1 186 3300, 37.8 17.3 180 3700, 41.1 17.6 182 3200
+38.6 21.2 191 3800, 34.6 21.1 198 4400, 36.6 17.8 185 3700, 38.7 19.0 195 3450, 42.5 20.7 197 4500, 34.4 18.4 184 3325
+46.0 21.5 194 4200, 37.8 18.3 174 3400, 37.7 18.7 180 3600, 35.9 19.2 189 3800, 38.2 18.1 185 3950, 38.8 17.2 180 3800
+35.3 18.9 187 3800, 40.6 18.6 183 3550, 40.5 17.9 187 3200, 37.9 18.6 172 3150, 40.5 18.9 180 3950, 39.5 16.7 178 3250
+37.2 18.1 178 3900, 39.5 17.8 188 3300, 40.9 18.9 184 3900, 36.4 17.0 195 3325, 39.2 21.1 196 4150, 38.8 20.0 190 3950
+42.2 18.5 180 3550, 37.6 19.3 181 3300, 39.8 19.1 184 4650, 36.5 18.0 182 3150, 40.8 18.4 195 3900, 36.0 18.5 186 3100
+44.1 19.7 196 4400, 37.0 16.9 185 3000, 39.6 18.8 190 4600, 41.1 19.0 182 3425, 37.5 18.9 179 2975, 36.0 17.9 190 3450
+42.3 21.2 191 4150, 39.6 17.7 186 3500, 40.1 18.9 188 4300, 35.0 17.9 190 3450, 42.0 19.5 200 4050, 34.5 18.1 187 2900
+41.4 18.6 191 3700, 39.0 17.5 186 3550, 40.6 18.8 193 3800, 36.5 16.6 181 2850, 37.6 19.1 194 3750, 35.7 16.9 185 3150
+41.3 21.1 195 4400, 37.6 17.0 185 3600, 41.1 18.2 192 4050, 36.4 17.1 184 2850, 41.6 18.0 192 3950, 35.5 16.2 195 3350
+41.1 19.1 188 4100, 35.9 16.6 190 3050, 41.8 19.4 198 4450, 33.5 19.0 190 3600, 39.7 18.4 190 3900, 39.6 17.2 196 3550
+45.8 18.9 197 4150, 35.5 17.5 190 3700, 42.8 18.5 195 4250, 40.9 16.8 191 3700, 37.2 19.4 184 3900, 36.2 16.1 187 3550
+42.1 19.1 195 4000, 34.6 17.2 189 3200, 42.9 17.6 196 4700, 36.7 18.8 187 3800, 35.1 19.4 193 4200, 37.3 17.8 191 3350
+41.3 20.3 194 3550, 36.3 19.5 190 3800, 36.9 18.6 189 3500, 38.3 19.2 189 3950, 38.9 18.8 190 3600, 35.7 18.0 202 3550
+41.1 18.1 205 4300, 34.0 17.1 185 3400, 39.6 18.1 186 4450, 36.2 17.3 187 3300, 40.8 18.9 208 4300, 38.1 18.6 190 3700
+40.3 18.5 196 4350, 33.1 16.1 178 2900, 43.2 18.5 192 4100, 35.0 17.9 192 3725, 41.0 20.0 203 4725, 37.7 16.0 183 3075
+37.8 20.0 190 4250, 37.9 18.6 193 2925, 39.7 18.9 184 3550, 38.6 17.2 199 3750, 38.2 20.0 190 3900, 38.1 17.0 181 3175
+43.2 19.0 197 4775, 38.1 16.5 198 3825, 45.6 20.3 191 4600, 39.7 17.7 193 3200, 42.2 19.5 197 4275, 39.6 20.7 191 3900
+42.7 18.3 196 4075, 38.6 17.0 188 2900, 37.3 20.5 199 3775, 35.7 17.0 189 3350, 41.1 18.6 189 3325, 36.2 17.2 187 3150
+37.7 19.8 198 3500, 40.2 17.0 176 3450, 41.4 18.5 202 3875, 35.2 15.9 186 3050, 40.6 19.0 199 4000, 38.8 17.6 191 3275
+41.5 18.3 195 4300, 39.0 17.1 191 3050, 44.1 18.0 210 4000, 38.5 17.9 190 3325, 43.1 19.2 197 3500, 36.8 18.5 193 3500
+37.5 18.5 199 4475, 38.1 17.6 187 3425, 41.1 17.5 190 3900, 35.6 17.5 191 3175, 40.2 20.1 200 3975, 37.0 16.5 185 3400
+39.7 17.9 193 4250, 40.2 17.1 193 3400, 40.6 17.2 187 3475, 32.1 15.5 188 3050, 40.7 17.0 190 3725, 37.3 16.8 192 3000
+39.0 18.7 185 3650, 39.2 18.6 190 4250, 36.6 18.4 184 3475, 36.0 17.8 195 3450, 37.8 18.1 193 3750, 36.0 17.1 187 3700
+41.5 18.5 201 4000
+"""
+GENTOO_ROWS = """
+46.1 13.2 211 4500, 50.0 16.3 230 5700, 48.7 14.1 210 4450, 50.0 15.2 218 5700, 47.6 14.5 215 5400, 46.5 13.5 210 4550
+45.4 14.6 211 4800, 46.7 15.3 219 5200, 43.3 13.4 209 4400, 46.8 15.4 215 5150, 40.9 13.7 214 4650, 49.0 16.1 216 5550
+45.5 13.7 214 4650, 48.4 14.6 213 5850, 45.8 14.6 210 4200, 49.3 15.7 217 5850, 42.0 13.5 210 4150, 49.2 15.2 221 6300
+46.2 14.5 209 4800, 48.7 15.1 222 5350, 50.2 14.3 218 5700, 45.1 14.5 215 5000, 46.5 14.5 213 4400, 46.3 15.8 215 5050
+42.9 13.1 215 5000, 46.1 15.1 215 5100, 44.5 14.3 216 4100, 47.8 15.0 215 5650, 48.2 14.3 210 4600, 50.0 15.3 220 5550
+47.3 15.3 222 5250, 42.8 14.2 209 4700, 45.1 14.5 207 5050, 59.6 17.0 230 6050, 49.1 14.8 220 5150, 48.4 16.3 220 5400
+42.6 13.7 213 4950, 44.4 17.3 219 5250, 44.0 13.6 208 4350, 48.7 15.7 208 5350, 42.7 13.7 208 3950, 49.6 16.0 225 5700
+45.3 13.7 210 4300, 49.6 15.0 216 4750, 50.5 15.9 222 5550, 43.6 13.9 217 4900, 45.5 13.9 210 4200, 50.5 15.9 225 5400
+44.9 13.3 213 5100, 45.2 15.8 215 5300, 46.6 14.2 210 4850, 48.5 14.1 220 5300, 45.1 14.4 210 4400, 50.1 15.0 225 5000
+46.5 14.4 217 4900, 45.0 15.4 220 5050, 43.8 13.9 208 4300, 45.5 15.0 220 5000, 43.2 14.5 208 4450, 50.4 15.3 224 5550
+45.3 13.8 208 4200, 46.2 14.9 221 5300, 45.7 13.9 214 4400, 54.3 15.7 231 5650, 45.8 14.2 219 4700, 49.8 16.8 230 5700
+46.2 14.4 214 4650, 49.5 16.2 229 5800, 43.5 14.2 220 4700, 50.7 15.0 223 5550, 47.7 15.0 216 4750, 46.4 15.6 221 5000
+48.2 15.6 221 5100, 46.5 14.8 217 5200, 46.4 15.0 216 4700, 48.6 16.0 230 5800, 47.5 14.2 209 4600, 51.1 16.3 220 6000
+45.2 13.8 215 4750, 45.2 16.4 223 5950, 49.1 14.5 212 4625, 52.5 15.6 221 5450, 47.4 14.6 212 4725, 50.0 15.9 224 5350
+44.9 13.8 212 4750, 50.8 17.3 228 5600, 43.4 14.4 218 4600, 51.3 14.2 218 5300, 47.5 14.0 212 4875, 52.1 17.0 230 5550
+47.5 15.0 218 4950, 52.2 17.1 228 5400, 45.5 14.5 212 4750, 49.5 16.1 224 5650, 44.5 14.7 214 4850, 50.8 15.7 226 5200
+49.4 15.8 216 4925, 46.9 14.6 222 4875, 48.4 14.4 203 4625, 51.1 16.5 225 5250, 48.5 15.0 219 4850, 55.9 17.0 228 5600
+47.2 15.5 215 4975, 49.1 15.0 228 5500, 47.3 13.8 216 4725, 46.8 16.1 215 5500, 41.7 14.7 210 4700, 53.4 15.8 219 5500
+43.3 14.0 208 4575, 48.1 15.1 209 5500, 50.5 15.2 216 5000, 49.8 15.9 229 5950, 43.5 15.2 213 4650, 51.5 16.3 230 5500
+46.2 14.1 217 4375, 55.1 16.0 230 5850, 44.5 15.7 217 4875, 48.8 16.2 222 6000, 47.2 13.7 214 4925, 46.8 14.3 215 4850
+50.4 15.7 222 5750, 45.2 14.8 212 5200, 49.9 16.1 213 5400
+"""
+
+PENGUIN_COLUMNS = ("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g")
+
+
+def load_penguins():
+    """The embedded penguins as ``(X, species)``: X a float array of shape (274, 4) with the columns
+    ``PENGUIN_COLUMNS``, species a list of 274 names, "Adelie" or "Gentoo", in the order of the rows."""
+    rows, species = [], []
+    for name, text in (("Adelie", ADELIE_ROWS), ("Gentoo", GENTOO_ROWS)):
+        for group in text.replace("\n", ",").split(","):
+            if group.strip():
+                rows.append([float(value) for value in group.split()])
+                species.append(name)
+    return np.array(rows), species
+
+
+# %% [markdown]
+# ### Why scale the features
+#
+# Fit body mass (g) to flipper length (mm) with the neuron of section 2. Flipper lengths lie
+# between 172 and 231 mm, so with $A = [x\;\; \mathbf 1]$ the matrix $H = A^\top A/m$ is about
+#
+# $$H \approx \begin{pmatrix} \overline{x^2} & \bar x \\ \bar x & 1 \end{pmatrix}
+# \approx \begin{pmatrix} 40\,000 & 200 \\ 200 & 1 \end{pmatrix},$$
+#
+# with eigenvalues about $40\,000$ and $\operatorname{var}(x)/\overline{x^2} \approx 0.005$: a
+# condition number near $10^7$. Day 41 showed that the stable step is set by the **largest**
+# curvature, $\alpha < 2/\lambda_{\max} \approx 5 \cdot 10^{-5}$; with $\alpha = 0.1$ the iterates
+# blow up within a few steps. With a stable $\alpha$, the error along the flattest direction, which
+# is mostly the bias, shrinks by the factor $1 - \alpha\lambda_{\min} \approx 1 - 2.5\cdot 10^{-7}$
+# per step: millions of steps for the bias to crawl to its value.
+#
+# **Standardising** each feature, $z = (x - \mu)/\sigma$ with the mean $\mu$ and standard deviation
+# $\sigma$ of the training rows, gives a column of mean 0 and variance 1: then $H = I$, every
+# eigenvalue is 1, and $\alpha = 0.1$ shrinks every error by $0.9$ per step, 500 steps giving
+# $0.9^{500} \approx 10^{-23}$. The model is the same: a line in $z$, $\hat y = w z + b$, is the line
+#
+# $$\hat y = \frac{w}{\sigma}\, x + \Big(b - \frac{w\mu}{\sigma}\Big)$$
+#
+# in the original units. Two rules make scaling honest. The statistics come from the **training
+# rows only** and are then applied, unchanged, to any row the model sees later (a test row, one new
+# penguin): the model was trained in the training rows' coordinates, and a test set scaled by its
+# own mean would be moved to where the training set was. And a column that does not vary cannot be
+# scaled ($\sigma = 0$): it carries no information, so drop it.
+#
+# We use the population standard deviation (divide by m, `np.std`'s default). Dividing by $m - 1$
+# instead would only change the scale by $\sqrt{m/(m-1)}$: the lines and decisions in original units
+# come out the same.
+
+# %% task="standardize" points=2
+def standardize(X_train: np.ndarray, X_test: np.ndarray) -> tuple:
+    """Scale each column to mean 0 and standard deviation 1 using the training rows' statistics.
+
+    Args:
+        X_train: the training rows, a NumPy array of shape (m, n) (m >= 1).
+        X_test: other rows to scale the same way, a NumPy array of shape (k, n) (k >= 0).
+
+    Returns:
+        A tuple ``(train_scaled, test_scaled, mean, std)``: ``mean`` and ``std`` the float arrays of
+        shape (n,) of the column means and **population** standard deviations of ``X_train`` (divide
+        by m, as ``np.std`` does by default), ``train_scaled = (X_train − mean) / std`` of shape (m, n)
+        and ``test_scaled = (X_test − mean) / std`` of shape (k, n), with the training statistics
+        for both.
+
+    Raises:
+        ValueError: if either array is not 2-D, their numbers of columns differ, ``X_train`` has no
+            rows, or a column of ``X_train`` holds one value only (its standard deviation is 0).
+
+    Example:
+        >>> X_train = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 40.0]])
+        >>> train_scaled, test_scaled, mean, std = standardize(X_train, np.array([[3.0, 20.0]]))
+        >>> mean, std
+        (array([ 3., 20.]), array([ 1.63299316, 14.14213562]))
+        >>> test_scaled
+        array([[0., 0.]])
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Body mass from flipper length
+#
+# Put the pieces together: scale the feature, train the neuron of section 2 on the scaled feature,
+# and convert the line back to grams per millimetre. The answer must be the least-squares line of
+# the data, which for one feature has a closed form (slope $\operatorname{cov}(x, y)/\operatorname{var}(x)$):
+# gradient descent is only worth it because the same code trains models that have no closed form.
+
+# %% task="fit_scaled_regression" points=3
+def fit_scaled_regression(
+    x: np.ndarray, y: np.ndarray, learning_rate: float = 0.1, n_iterations: int = 500
+) -> tuple:
+    """The line y ≈ slope·x + intercept fitted by gradient descent on the standardised feature.
+
+    Standardise ``x`` with ``standardize`` (all of ``x`` is the training set), fit the scaled
+    feature with ``train_regression(scaled, y, learning_rate=learning_rate, n_iterations=n_iterations)``
+    (its default seed; ``y`` is not scaled), and convert its ``w`` and ``b`` back to the units of x:
+    ``slope = w / std``, ``intercept = b − w·mean / std``.
+
+    Args:
+        x: the feature, a NumPy array of shape (m,) (not constant).
+        y: the targets, a NumPy array of shape (m,).
+        learning_rate: the step size passed to ``train_regression`` (a positive float).
+        n_iterations: the number of gradient steps passed to ``train_regression`` (an int >= 0).
+
+    Returns:
+        A tuple ``(slope, intercept)`` of two Python floats, in the units of x and y (for body mass
+        in g against flipper length in mm: grams per millimetre, and grams).
+
+    Raises:
+        ValueError: if ``x`` is not 1-D, ``y`` does not have the shape of ``x``, or ``x`` is constant.
+
+    Example:
+        >>> x = np.array([180.0, 190.0, 200.0, 210.0])
+        >>> slope, intercept = fit_scaled_regression(x, 50.0 * x - 6000.0)
+        >>> round(slope, 6), round(intercept, 3)
+        (50.0, -6000.0)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Adélie or Gentoo?
+#
+# Gentoo penguins have long, shallow bills; Adélie penguins shorter, deeper ones. On bill length and
+# depth the two species are separated by a straight line, so the sigmoid neuron of section 3 should
+# tell them apart on penguins it has not seen. Three steps turn the raw data into what
+# `train_classifier` expects: the species names become labels 1 (the `positive` species) and 0, the
+# features are standardised with the **training** rows' statistics, and the test rows are scaled with
+# those same statistics before `predict`. The test set may be any size, one penguin included.
+
+# %% task="penguin_classifier" points=3
+def penguin_classifier(
+    X_train: np.ndarray,
+    species_train: list,
+    X_test: np.ndarray,
+    positive: str = "Gentoo",
+    learning_rate: float = 0.5,
+    n_iterations: int = 300,
+) -> np.ndarray:
+    """Train a sigmoid neuron to recognise one species, and classify the test rows with it.
+
+    Label each training row 1 if its species is ``positive`` and 0 otherwise; standardise with
+    ``standardize(X_train, X_test)`` (the training rows' statistics for both); train with
+    ``train_classifier(train_scaled, labels, learning_rate=learning_rate, n_iterations=n_iterations)``
+    (its default seed); return ``predict(test_scaled, params)`` (threshold 0.5).
+
+    Args:
+        X_train: the training features, a NumPy array of shape (m, n).
+        species_train: the training rows' species, a list of m strings.
+        X_test: the rows to classify, a NumPy array of shape (k, n) (k >= 1).
+        positive: the species labelled 1 (a string).
+        learning_rate: the step size passed to ``train_classifier``.
+        n_iterations: the number of gradient steps passed to ``train_classifier``.
+
+    Returns:
+        A NumPy integer array of shape (k,): 1 where the row is classed ``positive``, else 0.
+
+    Raises:
+        ValueError: if ``species_train`` does not have m entries, if no training row or every
+            training row is ``positive``, or if ``standardize`` refuses the arrays.
+
+    Example:
+        >>> X_train = np.array([[46.0, 14.0], [50.0, 15.5], [38.0, 18.5], [40.0, 19.0]])
+        >>> species = ["Gentoo", "Gentoo", "Adelie", "Adelie"]
+        >>> penguin_classifier(X_train, species, np.array([[48.0, 15.0], [39.0, 18.0]]))
+        array([1, 0])
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# The plot shows both models on the penguins: the least-squares line of body mass on flipper
+# length, found by gradient descent on the scaled feature, and the boundary the classifier draws
+# between the species when it is trained on three penguins in four and shown all of them.
+
+# %%
+def split_rows(m, test_fraction=0.25, seed=0):
+    """Indices of a random split of m rows: (train, test), the test part about test_fraction of m."""
+    order = np.random.default_rng(seed).permutation(m)
+    n_test = int(round(test_fraction * m))
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
+def plot_penguins():
+    """Plot the regression line of body mass on flipper length and the Adélie/Gentoo boundary."""
+    import matplotlib.pyplot as plt
+
+    X, species = load_penguins()
+    gentoo = np.array([name == "Gentoo" for name in species])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    slope, intercept = fit_scaled_regression(X[:, 2], X[:, 3])
+    left.scatter(X[~gentoo, 2], X[~gentoo, 3], s=12, label="Adélie")
+    left.scatter(X[gentoo, 2], X[gentoo, 3], s=12, marker="s", label="Gentoo")
+    grid = np.linspace(X[:, 2].min(), X[:, 2].max(), 2)
+    left.plot(grid, slope * grid + intercept, color="k", label=f"{slope:.1f} g/mm · x {intercept:+.0f} g")
+    left.set_xlabel("flipper length (mm)")
+    left.set_ylabel("body mass (g)")
+    left.set_title("Body mass from flipper length")
+    left.legend()
+    train, _ = split_rows(len(X))
+    bills = X[:, :2]
+    g1, g2 = np.meshgrid(np.linspace(bills[:, 0].min() - 1, bills[:, 0].max() + 1, 200),
+                         np.linspace(bills[:, 1].min() - 1, bills[:, 1].max() + 1, 200))
+    grid = np.column_stack([g1.ravel(), g2.ravel()])
+    classes = penguin_classifier(bills[train], [species[i] for i in train], grid).reshape(g1.shape)
+    right.contourf(g1, g2, classes, levels=[-0.5, 0.5, 1.5], colors=["C0", "C1"], alpha=0.2)
+    right.scatter(bills[~gentoo, 0], bills[~gentoo, 1], s=12, label="Adélie")
+    right.scatter(bills[gentoo, 0], bills[gentoo, 1], s=12, marker="s", label="Gentoo")
+    right.set_xlabel("bill length (mm)")
+    right.set_ylabel("bill depth (mm)")
+    right.set_title("Adélie or Gentoo: the classifier's two regions")
+    right.legend()
+    return fig
+
+
+# %% active="ipynb"
+# plot_penguins();
+
+
+# %% [markdown]
 # ## Summary
 #
 # A neuron is a weighted sum plus a bias, followed by an activation. With the identity it does

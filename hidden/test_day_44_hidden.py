@@ -5,19 +5,25 @@ import numpy as np
 from daykit.checks import expect_close, expect_number, expect_raises, expect_true, expect_tuple
 from tests.test_day_44 import (
     EPS,
+    check_classifies,
     check_gradient_by_finite_differences,
+    check_least_squares_line,
     check_log_loss,
     check_predictions,
     check_probabilities,
     check_recovers_weights,
     check_separates,
+    check_standardized,
     cost_tolerance,
     dot_tolerance,
     expect_costs,
     expect_params,
+    held_out,
     linear_problem,
     log_loss_of,
+    penguins,
     regression_cost_of,
+    scaled_fit_tolerance,
     sigmoid,
 )
 
@@ -372,3 +378,95 @@ def test_predict_rejects_a_threshold_of_zero(predict):
         call="predict(X, params, threshold=0.0)",
         what="a threshold that is not strictly between 0 and 1",
     )
+
+
+# ------------------------------------------------------------------------------- the penguins (real data)
+
+
+def test_standardize_other_shapes_scales_and_test_sets(standardize):
+    rng = np.random.default_rng(4401)
+    X = rng.normal(size=(40, 3)) * [1e-3, 5.0, 2e4] + [7.0, -300.0, 1e6]
+    for X_test, what in ((X[:1] * 1.01, "one test row"), (np.empty((0, 3)), "no test rows"),
+                         (rng.normal(size=(9, 3)) * 3.0, "test rows on another scale")):
+        check_standardized(standardize, X, X_test, f"standardize(40 rows on scales 1e-3 to 2e4, {what})")
+    X_pen, _ = penguins()
+    check_standardized(standardize, X_pen[:, 2:], X_pen[:3, 2:], "standardize(flipper and mass, 3 rows)")
+
+
+def test_standardize_rejects_a_constant_middle_column_and_bad_shapes(standardize):
+    X_train = np.column_stack([np.arange(5.0), np.full(5, -4.5), np.arange(5.0) ** 2])
+    expect_raises(ValueError, standardize, X_train, X_train, call="standardize(X with a constant middle column)",
+                  what="a constant column that is not the first")
+    expect_raises(ValueError, standardize, np.arange(6.0).reshape(3, 2), np.ones((2, 3)),
+                  call="standardize(X_train (3, 2), X_test (2, 3))", what="arrays with different columns")
+
+
+def test_fit_scaled_regression_other_features_and_units(fit_scaled_regression):
+    X, _ = penguins()
+    check_least_squares_line(fit_scaled_regression, X[:, 0], X[:, 3], "fit_scaled_regression(bill length, mass)")
+    check_least_squares_line(fit_scaled_regression, X[:, 2] / 1000.0, X[:, 3] / 1000.0,
+                             "fit_scaled_regression(flipper length in m, mass in kg)")
+    check_least_squares_line(fit_scaled_regression, X[:, 1], X[:, 0], "fit_scaled_regression(bill depth, length)",
+                             learning_rate=0.3, n_iterations=200)
+
+
+def test_fit_scaled_regression_recovers_a_known_line(fit_scaled_regression):
+    rng = np.random.default_rng(4402)
+    x = 1000.0 + 2.0 * rng.normal(size=50)
+    y = 3.0 * x - 7.0
+    call = "fit_scaled_regression(x, 3x − 7) with x near 1000"
+    check_least_squares_line(fit_scaled_regression, x, y, call)
+    slope, intercept = (expect_number(v, call=call) for v in expect_tuple(fit_scaled_regression(x, y), 2, call=call))
+    scale = scaled_fit_tolerance(x, y, 0.1, 500)
+    expect_close(np.array([slope, intercept]), [3.0, -7.0], tol=scale + 1e-9 * np.array([3.0, 1e4]), call=call,
+                 what="the known line")
+
+
+def test_fit_scaled_regression_takes_the_given_steps(fit_scaled_regression):
+    """Few steps on the standardised feature: θ_k = θ* + (1 − α)^k (θ_0 − θ*) with H = I (population std)."""
+    rng = np.random.default_rng(4403)
+    x = 50.0 + 4.0 * rng.normal(size=30)
+    y = -2.0 * x + 5.0 + rng.normal(size=30)
+    mu, sigma = x.mean(), x.std()
+    z = ((x - mu) / sigma)[:, None]
+    w0 = np.random.default_rng(0).normal(0.0, 0.01, size=1)
+    for learning_rate, k in ((0.1, 0), (0.1, 3), (0.4, 5)):
+        call = f"fit_scaled_regression(x, y, learning_rate={learning_rate}, n_iterations={k})"
+        got = expect_tuple(fit_scaled_regression(x, y, learning_rate=learning_rate, n_iterations=k), 2, call=call)
+        w, b = regression_descent(z, y, w0, 0.0, learning_rate, k)
+        slope = float(w[0]) / sigma
+        expected = np.array([slope, b - slope * mu])
+        tol = descent_tolerance(k, z, np.append(w, b)) * np.array([1 / sigma, 1 + abs(mu) / sigma])
+        expect_close(np.array([expect_number(v, call=call) for v in got]), expected,
+                     tol=tol + 1e-12 * np.abs(expected), call=call,
+                     what="the line after the given number of steps of train_regression on the scaled feature")
+
+
+def test_penguin_classifier_other_species_and_features(penguin_classifier):
+    X, species = penguins()
+    train, test = held_out(len(X), seed=4404)
+    truth_adelie = np.array([species[i] == "Adelie" for i in test], dtype=int)
+    names = [species[i] for i in train]
+    check_classifies(penguin_classifier, X[train], names, X[test], truth_adelie,
+                     "penguin_classifier(all four measurements, positive='Adelie')", positive="Adelie")
+    check_classifies(penguin_classifier, X[train][:, [1, 3]], names, X[test][:, [1, 3]], 1 - truth_adelie,
+                     "penguin_classifier(bill depth and body mass)")
+
+
+def test_penguin_classifier_on_offset_data_and_other_names(penguin_classifier):
+    rng = np.random.default_rng(4405)
+    Z = rng.normal(size=(90, 2))
+    X = Z * [0.5, 2.0] + [1000.0, -50.0]
+    names = np.where(Z @ np.array([1.0, -1.0]) + 0.2 > 0, "cat", "dog")
+    check_classifies(penguin_classifier, X[:70], list(names[:70]), X[70:], (names[70:] == "cat").astype(int),
+                     "penguin_classifier(features near 1000 and −50, 'cat' or 'dog', positive='cat')", positive="cat")
+    check_classifies(penguin_classifier, X[:70], list(names[:70]), X[70:71], (names[70:71] == "dog").astype(int),
+                     "penguin_classifier(the same, one test row, positive='dog')", positive="dog")
+
+
+def test_penguin_classifier_rejects_one_class_and_a_missing_name(penguin_classifier):
+    X, species = penguins()
+    expect_raises(ValueError, penguin_classifier, X[:5], species[:5], X[:2],
+                  call="penguin_classifier(5 Adélie penguins, ...)", what="training rows of one species only")
+    expect_raises(ValueError, penguin_classifier, X[:10], species[:9], X[:2],
+                  call="penguin_classifier(10 rows, 9 species)", what="a species list of the wrong length")

@@ -784,3 +784,247 @@ def predict(X, params, threshold=0.5):
         raise ValueError("threshold must be in (0, 1)")
     z = np.asarray(X, dtype=float) @ params["w"] + params["b"]
     return np.where(z >= np.log(threshold / (1 - threshold)), 1, 0)
+
+
+# ---------------------------------------------------------------------------------------- standardize
+
+
+@wrong("standardize", "scales the test rows with their own mean and std")
+def standardize(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1] or len(X_train) == 0:
+        raise ValueError("X_train and X_test must be 2-D with the same columns")
+    if np.any(np.all(X_train == X_train[0], axis=0)):
+        raise ValueError("a constant column")
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    return (X_train - mean) / std, (X_test - X_test.mean(axis=0)) / X_test.std(axis=0), mean, std
+
+
+@wrong("standardize", "the sample std (ddof=1), where the docstring asks for the population std")
+def standardize(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1] or len(X_train) < 2:
+        raise ValueError("X_train and X_test must be 2-D with the same columns")
+    if np.any(np.all(X_train == X_train[0], axis=0)):
+        raise ValueError("a constant column")
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)
+    return (X_train - mean) / std, (X_test - mean) / std, mean, std
+
+
+@wrong("standardize", "statistics of the whole array, not of each column")
+def standardize(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1] or len(X_train) == 0:
+        raise ValueError("X_train and X_test must be 2-D with the same columns")
+    if np.any(np.all(X_train == X_train[0], axis=0)):
+        raise ValueError("a constant column")
+    mean = np.full(X_train.shape[1], X_train.mean())
+    std = np.full(X_train.shape[1], X_train.std())
+    return (X_train - mean) / std, (X_test - mean) / std, mean, std
+
+
+@wrong("standardize", "statistics of each row (axis=1) instead of each column")
+def standardize(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1] or len(X_train) == 0:
+        raise ValueError("X_train and X_test must be 2-D with the same columns")
+    mean = X_train.mean(axis=1, keepdims=True)
+    std = X_train.std(axis=1, keepdims=True)
+    return (X_train - mean) / std, (X_test - X_test.mean(axis=1, keepdims=True)) / X_test.std(axis=1, keepdims=True), \
+        X_train.mean(axis=0), X_train.std(axis=0)
+
+
+@wrong("standardize", "divides by the variance, not the standard deviation")
+def standardize(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1] or len(X_train) == 0:
+        raise ValueError("X_train and X_test must be 2-D with the same columns")
+    if np.any(np.all(X_train == X_train[0], axis=0)):
+        raise ValueError("a constant column")
+    mean, var = X_train.mean(axis=0), X_train.var(axis=0)
+    return (X_train - mean) / var, (X_test - mean) / var, mean, np.sqrt(var)
+
+
+@wrong("standardize", "no check for a constant column: divides by zero and returns nan")
+def standardize(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1]:
+        raise ValueError("X_train and X_test must be 2-D with the same columns")
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (X_train - mean) / std, (X_test - mean) / std, mean, std
+
+
+@right("standardize", "a loop over the columns with the two-pass formula √(mean((x − μ)²))")
+def standardize(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1] or len(X_train) == 0:
+        raise ValueError("X_train and X_test must be 2-D with the same columns")
+    n = X_train.shape[1]
+    mean, std = np.empty(n), np.empty(n)
+    for j in range(n):
+        column = X_train[:, j]
+        if np.ptp(column) == 0:
+            raise ValueError(f"column {j} is constant")
+        mean[j] = np.sum(column) / len(column)
+        std[j] = np.sqrt(np.sum((column - mean[j]) ** 2) / len(column))
+    return (X_train - mean) / std, (X_test - mean) / std, mean, std
+
+
+# ------------------------------------------------------------------------------ fit_scaled_regression
+
+
+@wrong("fit_scaled_regression", "no scaling: gradient descent on the raw feature diverges at α = 0.1")
+def fit_scaled_regression(x, y, learning_rate=0.1, n_iterations=500):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or np.ptp(x) == 0:
+        raise ValueError("x and y must have shape (m,), and x must vary")
+    with np.errstate(over="ignore", invalid="ignore"):
+        params, _ = train_regression(x[:, None], y, learning_rate=learning_rate, n_iterations=n_iterations)
+    return float(params["w"][0]), float(params["b"])
+
+
+@wrong("fit_scaled_regression", "no scaling, the step shrunk by max(x)² to stay stable: the bias crawls")
+def fit_scaled_regression(x, y, learning_rate=0.1, n_iterations=500):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or np.ptp(x) == 0:
+        raise ValueError("x and y must have shape (m,), and x must vary")
+    step = learning_rate / float(np.max(np.abs(x))) ** 2
+    params, _ = train_regression(x[:, None], y, learning_rate=step, n_iterations=n_iterations)
+    return float(params["w"][0]), float(params["b"])
+
+
+@wrong("fit_scaled_regression", "forgets to convert back: returns w and b of the scaled feature")
+def fit_scaled_regression(x, y, learning_rate=0.1, n_iterations=500):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or np.ptp(x) == 0:
+        raise ValueError("x and y must have shape (m,), and x must vary")
+    scaled, _, mean, std = standardize(x[:, None], x[:, None])
+    params, _ = train_regression(scaled, y, learning_rate=learning_rate, n_iterations=n_iterations)
+    return float(params["w"][0]), float(params["b"])
+
+
+@wrong("fit_scaled_regression", "converts the slope back but keeps the scaled model's intercept b")
+def fit_scaled_regression(x, y, learning_rate=0.1, n_iterations=500):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or np.ptp(x) == 0:
+        raise ValueError("x and y must have shape (m,), and x must vary")
+    scaled, _, mean, std = standardize(x[:, None], x[:, None])
+    params, _ = train_regression(scaled, y, learning_rate=learning_rate, n_iterations=n_iterations)
+    return float(params["w"][0] / std[0]), float(params["b"])
+
+
+@wrong("fit_scaled_regression", "multiplies by std instead of dividing when converting back")
+def fit_scaled_regression(x, y, learning_rate=0.1, n_iterations=500):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or np.ptp(x) == 0:
+        raise ValueError("x and y must have shape (m,), and x must vary")
+    scaled, _, mean, std = standardize(x[:, None], x[:, None])
+    params, _ = train_regression(scaled, y, learning_rate=learning_rate, n_iterations=n_iterations)
+    slope = float(params["w"][0] * std[0])
+    return slope, float(params["b"] - slope * mean[0])
+
+
+@wrong("fit_scaled_regression", "the closed-form least-squares line: no gradient descent, ignores n_iterations")
+def fit_scaled_regression(x, y, learning_rate=0.1, n_iterations=500):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or np.ptp(x) == 0:
+        raise ValueError("x and y must have shape (m,), and x must vary")
+    slope, intercept = np.polyfit(x, y, 1)
+    return float(slope), float(intercept)
+
+
+@right("fit_scaled_regression", "inline mean and std; the line read off the scaled model at x = μ and x = μ + σ")
+def fit_scaled_regression(x, y, learning_rate=0.1, n_iterations=500):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or np.ptp(x) == 0:
+        raise ValueError("x and y must have shape (m,), and x must vary")
+    mu, sigma = x.mean(), x.std()
+    params, _ = train_regression(((x - mu) / sigma)[:, None], y, learning_rate=learning_rate,
+                                 n_iterations=n_iterations)
+    at_mean = params["b"]
+    at_next = params["w"][0] + params["b"]
+    slope = (at_next - at_mean) / sigma
+    return float(slope), float(at_mean - slope * mu)
+
+
+# --------------------------------------------------------------------------------- penguin_classifier
+
+
+@wrong("penguin_classifier", "no scaling: trains on the raw measurements")
+def penguin_classifier(X_train, species_train, X_test, positive="Gentoo", learning_rate=0.5, n_iterations=300):
+    X_train = np.asarray(X_train, dtype=float)
+    labels = np.array([name == positive for name in species_train], dtype=int)
+    if len(labels) != len(X_train) or labels.min() == labels.max():
+        raise ValueError("need one species per row, and both classes")
+    params, _ = train_classifier(X_train, labels, learning_rate=learning_rate, n_iterations=n_iterations)
+    return predict(np.asarray(X_test, dtype=float), params)
+
+
+@wrong("penguin_classifier", "scales the test rows with the test rows' own statistics")
+def penguin_classifier(X_train, species_train, X_test, positive="Gentoo", learning_rate=0.5, n_iterations=300):
+    X_train = np.asarray(X_train, dtype=float)
+    labels = np.array([name == positive for name in species_train], dtype=int)
+    if len(labels) != len(X_train) or labels.min() == labels.max():
+        raise ValueError("need one species per row, and both classes")
+    X_test = np.asarray(X_test, dtype=float)
+    train_scaled, _, _, _ = standardize(X_train, X_train)
+    test_scaled = (X_test - X_test.mean(axis=0)) / np.where(len(X_test) > 1, X_test.std(axis=0), 1.0)
+    params, _ = train_classifier(train_scaled, labels, learning_rate=learning_rate, n_iterations=n_iterations)
+    return predict(test_scaled, params)
+
+
+@wrong("penguin_classifier", "leaves the labels as strings")
+def penguin_classifier(X_train, species_train, X_test, positive="Gentoo", learning_rate=0.5, n_iterations=300):
+    train_scaled, test_scaled, _, _ = standardize(X_train, X_test)
+    params, _ = train_classifier(train_scaled, np.array(species_train), learning_rate=learning_rate,
+                                 n_iterations=n_iterations)
+    return predict(test_scaled, params)
+
+
+@wrong("penguin_classifier", "inverted labels: the positive species is labelled 0")
+def penguin_classifier(X_train, species_train, X_test, positive="Gentoo", learning_rate=0.5, n_iterations=300):
+    X_train = np.asarray(X_train, dtype=float)
+    labels = np.array([name == positive for name in species_train], dtype=int)
+    if len(labels) != len(X_train) or labels.min() == labels.max():
+        raise ValueError("need one species per row, and both classes")
+    train_scaled, test_scaled, _, _ = standardize(X_train, X_test)
+    params, _ = train_classifier(train_scaled, 1 - labels, learning_rate=learning_rate, n_iterations=n_iterations)
+    return predict(test_scaled, params)
+
+
+@wrong("penguin_classifier", "ignores positive: always labels Gentoo 1")
+def penguin_classifier(X_train, species_train, X_test, positive="Gentoo", learning_rate=0.5, n_iterations=300):
+    X_train = np.asarray(X_train, dtype=float)
+    labels = np.array([name == "Gentoo" for name in species_train], dtype=int)
+    if len(labels) != len(X_train) or labels.min() == labels.max():
+        raise ValueError("need one species per row, and both classes")
+    train_scaled, test_scaled, _, _ = standardize(X_train, X_test)
+    params, _ = train_classifier(train_scaled, labels, learning_rate=learning_rate, n_iterations=n_iterations)
+    return predict(test_scaled, params)
+
+
+@wrong("penguin_classifier", "returns the probabilities, not the 0/1 classes")
+def penguin_classifier(X_train, species_train, X_test, positive="Gentoo", learning_rate=0.5, n_iterations=300):
+    X_train = np.asarray(X_train, dtype=float)
+    labels = np.array([name == positive for name in species_train], dtype=int)
+    if len(labels) != len(X_train) or labels.min() == labels.max():
+        raise ValueError("need one species per row, and both classes")
+    train_scaled, test_scaled, _, _ = standardize(X_train, X_test)
+    params, _ = train_classifier(train_scaled, labels, learning_rate=learning_rate, n_iterations=n_iterations)
+    return forward_classification(test_scaled, params)
+
+
+@right("penguin_classifier", "the sample std (ddof=1) for scaling, and labels from np.unique")
+def penguin_classifier(X_train, species_train, X_test, positive="Gentoo", learning_rate=0.5, n_iterations=300):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    names, codes = np.unique(np.asarray(species_train, dtype=str), return_inverse=True)
+    if len(codes) != len(X_train) or positive not in names or len(names) < 2:
+        raise ValueError("need one species per row, and both classes")
+    labels = (names[codes] == positive).astype(int)
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)
+    if np.any(std == 0):
+        raise ValueError("a constant column")
+    params, _ = train_classifier((X_train - mean) / std, labels, learning_rate=learning_rate,
+                                 n_iterations=n_iterations)
+    return predict((X_test - mean) / std, params)
