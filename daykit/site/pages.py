@@ -136,8 +136,9 @@ def home_page(title: str, days: list[Day], lite: bool) -> str:
     )
     browser = (
         "\n- **In your browser**, with nothing to install: each day's page has a *Try it in your browser* button "
-        "that opens its notebook in JupyterLite. Python runs in the page (Pyodide); download the notebook "
-        "before you close it, since the browser keeps your work only in its own storage."
+        "that opens its notebook in JupyterLite (or open <a href=\"lite/lab/index.html\">all the notebooks in "
+        "JupyterLab</a>). Python runs in the page (Pyodide); download the notebook before you close it, since "
+        "the browser keeps your work only in its own storage."
         if lite else ""
     )
     return f"""# {title}

@@ -224,6 +224,11 @@ def test_jupyterlite_lists_each_days_notebook_and_each_page_opens_it(built, serv
     page.goto(urljoin(served, "lite/tree/index.html"))
     for day in models:
         page.get_by_text(f"{day.slug}.ipynb", exact=True).first.wait_for(timeout=60_000)
+    page.goto(served)  # the home page's link to JupyterLab, whose file browser lists them too
+    page.get_by_text("all the notebooks in JupyterLab").click()
+    page.wait_for_url("**/lite/lab/index.html")
+    for day in models:
+        page.locator(".jp-DirListing-itemText", has_text=f"{day.slug}.ipynb").first.wait_for(timeout=60_000)
     assert watched.errors == [] and watched.outside == []
     # A day page's button opens the day's notebook in JupyterLite, whose kernel then asks Pyodide's CDN
     # for Pyodide (refused here: the notebook's cells are shown all the same).
