@@ -154,14 +154,14 @@ def feedback(day: Day, doc: dict) -> str:
         else:
             lines.append(task["message"] or "A check did not pass.")
             lines.append("")
-            lines.append(_what_next(day, task))
+            lines.append(_what_next(day, task, notebook=str(doc.get("path", "")).endswith(".ipynb")))
         lines.append("")
     return "\n".join(lines)
 
 
-def _what_next(day: Day, task: dict) -> str:
+def _what_next(day: Day, task: dict, notebook: bool = False) -> str:
     """For a hidden check's failure, what to explore (the visible checks cannot show it: they may all
-    pass); for any other, the visible checks that show it and a hint."""
+    pass); for any other, the visible checks that show it (in the notebook, for a notebook) and a hint."""
     number, name = day.slug.split("_")[1], task["task"]
     if str(task.get("message", "")).startswith("a hidden check"):
         return (f"This check is hidden: it tries {name} on other inputs than the visible checks, which may "
@@ -169,6 +169,10 @@ def _what_next(day: Day, task: dict) -> str:
                 "sizes and signs, the cases its docstring mentions) and compare each result with one you work "
                 "out by hand; an answer right only at the visible inputs, or that ignores one of its arguments, "
                 f"fails here. `daykit hint {number} {name}` gives a hint.")
+    if notebook:  # pytest without --target checks exercises/, not the notebook
+        return (f"Run the test cell under {name} in your notebook to see the visible checks, or check the "
+                f"whole notebook with `daykit check {number} --target path/to/{day.slug}.ipynb`; "
+                f"`daykit hint {number} {name}` gives a hint.")
     return (f"Run `pytest tests/test_{day.slug}.py` to see the visible checks; "
             f"`daykit hint {number} {name}` gives a hint.")
 
