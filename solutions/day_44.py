@@ -658,7 +658,7 @@ def load_penguins():
 # condition number near $10^7$. Day 41 showed that the stable step is set by the **largest**
 # curvature, $\alpha < 2/\lambda_{\max} \approx 5 \cdot 10^{-5}$; with $\alpha = 0.1$ the iterates
 # blow up within a few steps. With a stable $\alpha$, the error along the flattest direction, which
-# is mostly the bias, shrinks by the factor $1 - \alpha\lambda_{\min} \approx 1 - 2.5\cdot 10^{-7}$
+# is mostly the bias, shrinks by the factor $1 - \alpha\lambda_{\min} \approx 1 - 3\cdot 10^{-7}$
 # per step: millions of steps for the bias to crawl to its value.
 #
 # **Standardising** each feature, $z = (x - \mu)/\sigma$ with the mean $\mu$ and standard deviation
@@ -907,3 +907,12 @@ if __name__ == "__main__":
     print(f"log-loss {losses[0]:.3f} -> {losses[-1]:.3f} (p = 0 for a label 1 costs {worst:.2f}, not inf)")
     accuracy = np.mean(predict(X_cls, model) == y_cls)
     print(f"trained classifier: w = {model['w']}, b = {model['b']:.3f}, training accuracy {accuracy:.0%}")
+    penguin_X, penguin_species = load_penguins()
+    slope, intercept = fit_scaled_regression(penguin_X[:, 2], penguin_X[:, 3])
+    exact = np.polyfit(penguin_X[:, 2], penguin_X[:, 3], 1)
+    print(f"penguins: body mass = {slope:.4f} g/mm · flipper {intercept:+.2f} g (least squares: {exact[0]:.4f}, "
+          f"{exact[1]:+.2f})")
+    train, test = split_rows(len(penguin_X))
+    guess = penguin_classifier(penguin_X[train][:, :2], [penguin_species[i] for i in train], penguin_X[test][:, :2])
+    truth = np.array([penguin_species[i] == "Gentoo" for i in test], dtype=int)
+    print(f"Adélie or Gentoo from the bills: {np.mean(guess == truth):.0%} of {len(test)} held-out penguins right")

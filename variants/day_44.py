@@ -830,8 +830,9 @@ def standardize(X_train, X_test):
         raise ValueError("X_train and X_test must be 2-D with the same columns")
     mean = X_train.mean(axis=1, keepdims=True)
     std = X_train.std(axis=1, keepdims=True)
-    return (X_train - mean) / std, (X_test - X_test.mean(axis=1, keepdims=True)) / X_test.std(axis=1, keepdims=True), \
-        X_train.mean(axis=0), X_train.std(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        test_scaled = (X_test - X_test.mean(axis=1, keepdims=True)) / X_test.std(axis=1, keepdims=True)
+    return (X_train - mean) / std, test_scaled, X_train.mean(axis=0), X_train.std(axis=0)
 
 
 @wrong("standardize", "divides by the variance, not the standard deviation")
