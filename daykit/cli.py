@@ -1,5 +1,10 @@
 """The ``daykit`` command. It only parses and dispatches: each module in COMMANDS adds its own
-subcommand with ``add_command(subparsers)`` and a ``run(args) -> int`` bound through set_defaults."""
+subcommand with ``add_command(subparsers)`` and a ``run(args) -> int`` bound through set_defaults.
+
+Only the chosen command's module is imported: the modules import NumPy, SymPy, nbgrader and more,
+which cost a second or more, and ``daykit --help`` lists every command from SUMMARIES without them
+(tests/kit/test_cli.py keeps SUMMARIES in step with each module's own ``add_command``).
+"""
 
 from __future__ import annotations
 
@@ -23,19 +28,49 @@ COMMANDS = [
     "daykit.student.edition",
 ]
 
+# module -> (command, help), as the module's add_command declares them
+SUMMARIES = {
+    "daykit.authoring.build": ("build", "generate exercises/ and source/ from solutions/ and tests/"),
+    "daykit.checking.verify": (
+        "verify", "test a day's checks: reference passes, stub not started, variants caught or accepted"),
+    "daykit.nbgrader.release": ("release", "generate release/ notebooks with nbgrader (stubs, no hidden tests)"),
+    "daykit.demo.run": ("demo", "build, release, grade a sample class with daykit grade, show the results"),
+    "daykit.grading.grade": ("grade", "grade submissions in parallel, isolated from the grader"),
+    "daykit.site.build": ("site", "build the course as a static website (MkDocs), optionally with JupyterLite"),
+    "daykit.grading.export": ("export", "export a day's grades from nbgrader's gradebook (CSV or Canvas)"),
+    "daykit.student.check": ("check", "run the visible checks on your exercises: a table of tasks"),
+    "daykit.student.hints": ("hint", "show a task's hints, one more each time"),
+    "daykit.student.watch": ("watch", "re-run the checks each time you save an exercise file"),
+    "daykit.student.edition": (
+        "student-repo", "write the student edition: stubs, visible checks, hints, release notebooks; no solutions"),
+}
 
-def parser() -> argparse.ArgumentParser:
+
+def _chosen(argv: list[str]) -> str | None:
+    """The command named on the command line (the first argument that is not an option), if any."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command's parser: in full for the command ``argv`` names (every command when ``argv`` is None),
+    and for the others only their name and help, so that their modules are not imported."""
     top = argparse.ArgumentParser(
         prog="daykit", description="Auto-graded daily exercises on the calculus behind machine learning."
     )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(name).add_command(commands)
+    chosen = None if argv is None else _chosen(argv)
+    for module in COMMANDS:
+        name, summary = SUMMARIES[module]
+        if argv is None or name == chosen:
+            importlib.import_module(module).add_command(commands)
+        else:
+            commands.add_parser(name, help=summary)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser(argv).parse_args(argv)
     try:
         return args.run(args)
     except CourseError as exc:
