@@ -448,6 +448,7 @@ class ClassRun:
     jobs: int = 0
     force: bool = False
     results: Path | None = None
+    cluster: str = ""  # grade on a Dask cluster: "local", "local:N" or a scheduler's address (cluster.py)
     # set by plan(): what the results depend on, and what grading needs
     checks: list[Check] = field(default_factory=list, init=False)
     locked: dict[str, str | None] = field(default_factory=dict, init=False)
@@ -460,7 +461,7 @@ class ClassRun:
 
     def grade(self, submissions: list[Submission], progress=None) -> list[dict]:
         """Results for every submission, in the order given; graded only where not already current."""
-        return grade_together([(self, submissions)], self.jobs, progress)[0]
+        return grade_together([(self, submissions)], self.jobs, progress, self.cluster)[0]
 
     def plan(self, submissions: list[Submission]) -> tuple[dict[str, dict], list[Submission]]:
         """The current results there are, by student, and the submissions still to grade."""
@@ -492,7 +493,8 @@ class ClassRun:
         return doc
 
 
-def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int = 0, progress=None) -> list[list[dict]]:
+def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int = 0, progress=None,
+                   cluster: str = "") -> list[list[dict]]:
     """Grade several days' classes with one pool of grading processes; results per batch, in order."""
     limits = {run.limits for run, _ in batches}
     if len(limits) > 1:
@@ -513,7 +515,13 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
         runs = {run.day.slug: run for run, _ in batches}
         if todo:
             size = jobs or os.cpu_count() or 1
-            for doc in Pool(plans, limits.pop(), size).run(todo):
+            if cluster:
+                from daykit.grading.cluster import pool  # Dask is an extra: imported only when asked for
+
+                grader = pool(cluster, plans, limits.pop(), size, {slug: run.course for slug, run in runs.items()})
+            else:
+                grader = Pool(plans, limits.pop(), size)
+            for doc in grader.run(todo):
                 # a failure of the grading machinery is shown, never stored: the next run grades it again
                 stored = doc if doc.get("machinery") else runs[doc["day"]].record(doc)
                 results[(doc["day"], doc["student"])] = stored
@@ -594,7 +602,8 @@ def run(args) -> int:
         )
     limits = Limits(task_seconds=args.timeout, memory_bytes=args.memory * 2**20)
     started = time.monotonic()
-    run = ClassRun(course, day, limits, args.jobs, args.force, Path(args.results) if args.results else None)
+    run = ClassRun(course, day, limits, args.jobs, args.force, Path(args.results) if args.results else None,
+                   cluster=args.scheduler or args.cluster or "")
     docs = run.grade(submissions, progress_bar())
     folder = run.folder
     # the class's reports from every stored result of the day, whatever this run graded; nbgrader's
@@ -637,6 +646,11 @@ def add_command(commands) -> None:
     command.add_argument("--results", metavar="DIR", help="where results and reports go (default: results/DAY)")
     command.add_argument("--timeout", type=float, default=Limits.task_seconds, metavar="SECONDS",
                          help=f"wall time per task (default: {Limits.task_seconds:g})")
+    where = command.add_mutually_exclusive_group()
+    where.add_argument("--cluster", metavar="local[:N]",
+                       help="grade on a Dask LocalCluster of N worker processes (default N: --jobs, or all cores)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786, tls://...)")
     command.add_argument("--memory", type=int, default=Limits.memory_bytes // 2**20, metavar="MIB",
                          help=f"memory per worker beyond the libraries (default: {Limits.memory_bytes // 2**20})")
     command.set_defaults(run=run)
