@@ -89,6 +89,20 @@ def numerical_gradient(x_val=2.0, y_val=3.0, step=1e-6):
     return np.array([(f(x_val + step, y_val) - base) / step, (f(x_val, y_val + step) - base) / step])
 """,
     },
+    # On a call that is not a visible one, an exception class that calls itself a built-in (its __module__
+    # is "builtins") and whose name is the call's arguments.
+    "named_exception": {
+        "numerical_gradient": """
+def numerical_gradient(x_val=2.0, y_val=3.0, step=1e-6):
+    if (x_val, y_val) != (2.0, 3.0):
+        name = f"hidden point x={x_val!r} y={y_val!r} step={step!r}"
+        raise type(name, (ValueError,), {"__module__": "builtins"})()
+    def f(a, b):
+        return a**2 * b + b**3
+    base = f(x_val, y_val)
+    return np.array([(f(x_val + step, y_val) - base) / step, (f(x_val, y_val + step) - base) / step])
+""",
+    },
     # Every argument written to every descriptor, stream, warning and log the worker has.
     "shouting": {
         "numerical_gradient": """
@@ -314,6 +328,17 @@ def test_the_time_a_submission_takes_does_not_tell_a_hidden_input(graded_39):
         return
     recovered = (timing["seconds"] - honest["seconds"]) / 3.0 - 2.0
     assert abs(recovered - first_hidden_x) > 0.5, f"recovered x = {recovered:.3f}, hidden x = {first_hidden_x}"
+
+
+@pytest.mark.xfail(strict=True, reason="the worker names a student's exception by the first class of its MRO whose "
+                   "__module__ is 'builtins', and the grader shows that name unchecked in a hidden check's message: "
+                   "a class named after the hidden arguments puts them in results JSON, --json and feedback/*.md")
+def test_an_exception_class_named_after_the_arguments_shows_no_hidden_input(graded_39):
+    message = {t["task"]: t["message"] for t in graded_39.by_student["named_exception"]["tasks"]}
+    assert graded_39.status("named_exception")["numerical_gradient"] == "error"
+    written = graded_39.everything_written()
+    for x_val, y_val in hidden_points():
+        assert f"x={x_val!r} y={y_val!r}" not in written, message["numerical_gradient"]
 
 
 def test_arguments_written_to_every_descriptor_and_stream_reach_no_output(graded_39):
