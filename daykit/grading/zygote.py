@@ -138,10 +138,13 @@ class Zygote:
         )
         theirs.close()
         self.control = mine
-        if self.control.recv(1) != b"R":
-            raise RuntimeError("the worker fork server did not start")
+        self.ready = False  # it imports NumPy and SymPy meanwhile: the first request waits for it
 
     def _ask(self, request: tuple, fds: list[int] = ()) -> tuple:
+        if not self.ready:
+            if self.control.recv(1) != b"R":
+                raise RuntimeError("the worker fork server did not start")
+            self.ready = True
         socket.send_fds(self.control, [pickle.dumps(request)], list(fds))
         return pickle.loads(self.control.recv(1 << 16))
 
@@ -153,6 +156,11 @@ class Zygote:
     def wait(self, pid: int) -> int:
         kind, status = self._ask(("wait", pid))
         return status
+
+    def hand_over(self) -> None:
+        """Let go of the fork server after a process forked from this one has taken it over (see
+        session.adopt): that process alone talks to it, and the server ends when that process ends."""
+        self.control.close()
 
     def close(self) -> None:
         self.control.close()
