@@ -10,6 +10,7 @@ starts a new one, the scheduler gives the task to a worker again, and the result
 
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -163,11 +164,14 @@ def test_a_submission_travels_as_bytes_to_a_machine_without_the_course(tmp_path)
     plans = {"day_39": Plan(day, load_checks(COURSE, "day_39"), locked)}
     shipment = remote.Shipment.of({"day_39": COURSE}, plans, LIMITS, seed=1)
     assert REFERENCE not in repr(shipment)  # no reference solution travels
+    assert COURSE.hidden_checks("day_39").read_text() == shipment.days["day_39"].hidden  # once per run, as text
+    job = remote.Job("day_39", "alice", "/nowhere/alice/day_39/day_39.py", REFERENCE.encode())
+    assert len(pickle.dumps(job)) < len(job.data) + 500  # a task carries the file's bytes and little else
     key = remote.new_key()
-    remote.install(key, __import__("pickle").dumps(shipment))
+    remote.install(key, pickle.dumps(shipment))
     try:
-        nowhere = "/nowhere/alice/day_39/day_39.py"
-        doc = remote.grade(key, remote.Job("day_39", "alice", nowhere, REFERENCE.encode()))
+        nowhere = job.path
+        doc = remote.grade(key, job)
         broken = remote.grade(key, remote.Job("day_39", "bob", "/nowhere/bob/day_39.ipynb", b"{ not json"))
     finally:
         remote.forget(key)
