@@ -129,18 +129,21 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_a_result(cluster, submissions
     before = client.run(os.getpid)
     killed = {}
 
+    def busy() -> dict:
+        return {w: keys for w, keys in client.processing().items()
+                if w in before and any(str(k).startswith("daykit-grade-") for k in keys)}
+
     def kill_a_busy_worker():
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            busy = {w: keys for w, keys in client.processing().items()
-                    if any(str(k).startswith("daykit-grade-") for k in keys)}
-            if busy:
-                worker, keys = next(iter(busy.items()))
-                time.sleep(0.5)  # well into its task: its grading process is running the submission
+            first = busy()
+            time.sleep(0.3)  # well into its task: its grading process is running the submission
+            still = {w: keys for w, keys in busy().items() if set(keys) & set(first.get(w, ()))}
+            if still:
+                worker, keys = next(iter(still.items()))
                 killed.update(worker=worker, keys=keys, pid=before[worker])
                 os.kill(before[worker], signal.SIGKILL)
                 return
-            time.sleep(0.05)
 
     some = [s for s in submissions if s.student in ("reference", "hang", "slow")]
     killer = threading.Thread(target=kill_a_busy_worker)
