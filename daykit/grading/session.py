@@ -89,6 +89,12 @@ def zygote() -> Zygote:
     return _ZYGOTES[pid]
 
 
+def adopt(server: Zygote) -> None:
+    """Make ``server``, started by the process this one was forked from before it forked, this process's
+    fork server: it started while that process was still loading the checks."""
+    _ZYGOTES[os.getpid()] = server
+
+
 class _Pickler(pickle.Pickler):
     """Pickles what the grader sends: plain data, with ``References`` in place of callables and of the
     worker's own objects (the worker rebuilds them as stand-ins, or finds its objects again)."""
