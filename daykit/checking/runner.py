@@ -120,11 +120,17 @@ class TaskResult:
     max_points: int
     message: str = ""
     failed_check: str = field(default="", repr=False)
+    diagnosis: dict | None = field(default=None, repr=False)  # the known mistake it shows (see diagnosis.py)
+    behaviour: str = field(default="", repr=False)  # a digest of what it did on the checks' calls
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["status"] = self.status.value
         data.pop("failed_check")
+        if self.status in (Status.PASS, Status.NOT_STARTED):
+            data.pop("diagnosis")
+        if not self.behaviour:
+            data.pop("behaviour")
         return data
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from daykit import __version__
 from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day, Task
+from daykit.checking.diagnosis import Library, diagnose_results, load_library
 from daykit.checking.loading import LoadError, load_target, notebook_cells
 from daykit.checking.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
 from daykit.checks import sampling_seed
@@ -190,7 +191,7 @@ def fingerprint(course: Course, day: Day, limits: Limits) -> str:
     digest = hashlib.sha256(f"{__version__}|{limits}".encode())
     for task in day.tasks:
         digest.update(f"{task.name}:{task.points};".encode())
-    for path in (course.checks(day.slug), course.hidden_checks(day.slug)):
+    for path in (course.checks(day.slug), course.hidden_checks(day.slug), course.variants(day.slug)):
         digest.update(path.read_bytes() if path.exists() else b"-")
     return digest.hexdigest()
 
@@ -209,6 +210,7 @@ class Plan:
     day: Day
     checks: list[Check]
     locked: dict[str, str | None]
+    library: Library | None = None  # the day's known mistakes, to name the one a failing task shows
 
 
 def graded_day(course: Course, slug: str) -> tuple[Day, dict[str, str | None]]:
@@ -251,6 +253,8 @@ def grade_submission(plan: Plan, submission: Submission, limits: Limits) -> dict
             results = grade_functions(day, checks, functions, source, before_task=session.begin_task,
                                       check_seconds=limits.task_seconds)
             isolation, load_errors, notes = session.isolation, session.load_errors, session.notes
+            if plan.library is not None and session.fatal is None:
+                diagnose_results(plan.library, results, functions, session.begin_task, limits.task_seconds)
         finally:
             session.close()
     return document(day, submission, results, isolation=isolation, load_errors=load_errors, notes=notes,
@@ -504,7 +508,8 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
         plans, todo, results, total = {}, [], {}, 0
         for run, submissions in batches:
             done, pending = run.plan(submissions)
-            plans[run.day.slug] = Plan(run.day, run.checks, run.locked)
+            plans[run.day.slug] = Plan(run.day, run.checks, run.locked,
+                                       load_library(run.course, run.day.slug) if pending else None)
             results.update({(run.day.slug, student): doc for student, doc in done.items()})
             todo += [(run.day.slug, s) for s in pending]
             total += len(submissions)
@@ -547,7 +552,8 @@ def warm_up(course: Course, day: Day, checks: list[Check]) -> None:
 def public_view(doc: dict) -> dict:
     """The results document as ``--json`` shows it."""
     keys = ("student", "path", "score", "max_score")
-    tasks = [{k: t[k] for k in ("task", "status", "points", "max_points", "message")} for t in doc["tasks"]]
+    tasks = [{k: t[k] for k in ("task", "status", "points", "max_points", "message", "diagnosis") if k in t}
+             for t in doc["tasks"]]
     return {**{k: doc[k] for k in keys}, "tasks": tasks}
 
 

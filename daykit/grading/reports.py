@@ -17,6 +17,8 @@ from pathlib import Path
 
 from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day
+from daykit.checking.diagnosis import message as diagnosis_message
+from daykit.grading.misconceptions import write_misconceptions
 
 CSV_COLUMNS = [
     "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
@@ -153,6 +155,9 @@ def feedback(day: Day, doc: dict) -> str:
             lines.append("Not started: the function still raises NotImplementedError.")
         else:
             lines.append(task["message"] or "A check did not pass.")
+            found = task.get("diagnosis")
+            if isinstance(found, dict) and found.get("reason"):
+                lines += ["", diagnosis_message(str(found["reason"]))]
             lines.append("")
             lines.append(_what_next(day, task, notebook=str(doc.get("path", "")).endswith(".ipynb")))
         lines.append("")
@@ -219,6 +224,7 @@ def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: Stamps |
     histogram(day, docs, paths["histogram"])
     for doc in docs:
         write_atomically(paths["feedback"] / f"{doc['student']}.md", feedback(day, doc))
+    paths.update(write_misconceptions(day, docs, folder))
     return paths
 
 

@@ -105,7 +105,7 @@ def _encode(value, depth: int, handle):
     if isinstance(value, int):
         return value if abs(value) < 2**63 else {"$int": str(value)}
     if isinstance(value, float):
-        return value if math.isfinite(value) else {"$float": repr(value)}
+        return value if math.isfinite(value) else {"$float": repr(float(value))}  # np.float64 too
     if isinstance(value, complex):
         return {"$complex": [_encode(value.real, depth + 1, None), _encode(value.imag, depth + 1, None)]}
     if isinstance(value, np.ndarray):
