@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from daykit.authoring.model import Day, load_day
+from daykit.checking.diagnosis import load_library
 from daykit.checking.loading import load_target
 from daykit.checking.runner import Check, Status, callables, grade_functions, grade_task, load_checks
 from daykit.checking.variants import Variant, load_variants
@@ -104,6 +105,20 @@ def verify_day(course: Course, slug: str) -> list[str]:
     return problems
 
 
+def diagnosis_notes(course: Course, slug: str) -> list[str]:
+    """Where a diagnosis cannot name a known-wrong variant: two variants no check's call tells apart
+    (their diagnoses would collide: a probe is missing), or one no call tells from the reference."""
+    library = load_library(course, slug)
+    if library is None:
+        return []
+    notes = []
+    for task in library.tasks.values():
+        notes += [f"{task.task}: no check tells apart '{a.why}' and '{b.why}': a student showing either gets no "
+                  "diagnosis; add a check whose call they answer differently" for a, b in task.collisions()]
+        notes += [f"{task.task}: '{v.why}' is never diagnosed: {why}" for v, why in task.undiagnosable()]
+    return notes
+
+
 def run(args) -> int:
     course = Course.here()
     failed = 0
@@ -113,6 +128,8 @@ def run(args) -> int:
         print(f"{slug}: {'sound' if not problems else f'{len(problems)} problem(s)'}")
         for line in problems:
             print(f"  - {line}")
+        for line in diagnosis_notes(course, slug):
+            print(f"  note: {line}")
     return 1 if failed else 0
 
 

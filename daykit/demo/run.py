@@ -28,6 +28,7 @@ from daykit.course import Course, CourseError
 from daykit.demo.agreement import points_by_task
 from daykit.demo.sample_class import SampleStudent, one_wrong_per_task, sample_class, write_submissions
 from daykit.grading.grade import ClassRun, Submission, grade_together, progress_bar
+from daykit.grading.misconceptions import misconception_table, misconceptions_text
 from daykit.grading.publish import course_grades, publish
 from daykit.nbgrader.release import release
 from daykit.nbgrader.run import CONFIG, PRIVATE_GRADEBOOK
@@ -191,6 +192,10 @@ def run(args) -> int:
     mark = step(f"wrote the grades to {where}'s nbgrader gradebook and {where}/autograded/", mark)
     for run_, _ in batches:
         print("\n" + render_table(run_.day, students[run_.day.slug], scores[run_.day.slug]))
+    print("\nThe class's mistakes (results/<day>/misconceptions.md): known misconceptions the grader named, "
+          "and failures none explains, grouped by behaviour")
+    for run_, docs in zip(batches, graded, strict=True):
+        print(f"{run_[0].day.slug}:\n{misconceptions_text(misconception_table(run_[0].day, docs))}")
     csv_path = course_grades(course, {run_.day.slug: run_.day for run_, _ in batches}, home / "results",
                              home / "grades.csv", course_dir=home)
     print(f"\nwrote {course.relative(csv_path)} (nbgrader's export columns); per day: {where}/results/<day>/ holds "

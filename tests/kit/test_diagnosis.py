@@ -26,6 +26,7 @@ from daykit.checking.diagnosis import diagnose_results, load_library
 from daykit.checking.loading import load_target
 from daykit.checking.runner import callables, grade_task, load_checks
 from daykit.checking.variants import load_variants
+from daykit.checking.verify import diagnosis_notes
 from daykit.course import Course
 from daykit.demo.run import dependents
 from daykit.demo.sample_class import function_source, submission_module
@@ -281,3 +282,17 @@ def test_class_view_and_feedback(graded):
     task = next(t for t in doc["tasks"] if t.get("diagnosis"))
     feedback = (folder / "results" / day / "feedback" / f"{doc['student']}.md").read_text()
     assert f"It behaves like a known mistake: {task['diagnosis']['reason'].rstrip('.')}" in feedback
+
+
+def test_verify_names_the_variants_no_check_tells_apart():
+    """day_41's local_minima has two variants whose outcomes agree on every call: verify says so, and
+    neither is ever named, not even for the variant's own code."""
+    notes = diagnosis_notes(COURSE, "day_41")
+    pair = [n for n in notes if n.startswith("local_minima: no check tells apart")]
+    assert len(pair) == 1 and "'does not merge: returns every end point, sorted'" in pair[0], notes
+    task = library_of("day_41").tasks["local_minima"]
+    for first, second in task.collisions():
+        for variant in (first, second):
+            assert task.diagnose(task.variants[variant.slug][1]) is None
+    # a variant that no call tells from the reference is noted too, with the reason
+    assert any("is never diagnosed: no check's call tells it apart" in n for n in diagnosis_notes(COURSE, "day_45"))
