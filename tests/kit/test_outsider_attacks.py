@@ -50,6 +50,21 @@ def course_copy(root: Path) -> Path:
 
 # ------------------------------------------------------------------------------------------ day 39
 
+TIMING = """
+import time as _time
+_seen = []
+
+
+def numerical_gradient(x_val=2.0, y_val=3.0, step=1e-6):
+    if (x_val, y_val) != (2.0, 3.0) and not _seen:
+        _seen.append(x_val)
+        _time.sleep(max(0.0, min(6.0, SLEEP)))
+    def f(a, b):
+        return a**2 * b + b**3
+    base = f(x_val, y_val)
+    return np.array([(f(x_val + step, y_val) - base) / step, (f(x_val, y_val + step) - base) / step])
+"""
+
 DAY_39 = {
     # Right on [-31.6, 31.6], where every sample point falls, and wrong everywhere else.
     "steered": {
@@ -72,23 +87,10 @@ def symbolic_derivative():
     return x**3 - 2*x**2 + 5, sp.Piecewise((x * (3*x - 4), x < 0), (3*x**2 - 4*x, True))
 """,
     },
-    # The first call that is not the visible one sleeps 3·(x + 2) seconds: the result's "seconds" tells x.
-    "timing": {
-        "numerical_gradient": """
-import time as _time
-_seen = []
-
-
-def numerical_gradient(x_val=2.0, y_val=3.0, step=1e-6):
-    if (x_val, y_val) != (2.0, 3.0) and not _seen:
-        _seen.append(x_val)
-        _time.sleep(3.0 * (x_val + 2.0))
-    def f(a, b):
-        return a**2 * b + b**3
-    base = f(x_val, y_val)
-    return np.array([(f(x_val + step, y_val) - base) / step, (f(x_val, y_val + step) - base) / step])
-""",
-    },
+    # The first call that is not the visible one sleeps 2·(2 + x) seconds, or 2·(2 − x): the difference of
+    # the two results' "seconds" is 4·x, whatever else the grading took.
+    "timing_up": {"numerical_gradient": TIMING.replace("SLEEP", "2.0 * (2.0 + x_val)")},
+    "timing_down": {"numerical_gradient": TIMING.replace("SLEEP", "2.0 * (2.0 - x_val)")},
     # On a call that is not a visible one, an exception class that calls itself a built-in (its __module__
     # is "builtins") and whose name is the call's arguments.
     "named_exception": {
@@ -318,15 +320,15 @@ def hidden_points() -> list[tuple[float, float]]:
     raise AssertionError("no POINTS in the hidden checks of day 39")
 
 
-@pytest.mark.xfail(strict=True, reason="a result's 'seconds' is the submission's wall time to the microsecond: a "
-                   "function that sleeps 3·(x + 2) s on a hidden call writes the hidden x into results JSON")
+@pytest.mark.xfail(strict=True, reason="a result's 'seconds' is the submission's wall time to the microsecond: two "
+                   "functions that sleep 2·(2 ± x) s on a hidden call write the hidden x into results JSON")
 def test_the_time_a_submission_takes_does_not_tell_a_hidden_input(graded_39):
     first_hidden_x = hidden_points()[0][0]
-    timing, honest = graded_39.stored("timing"), graded_39.stored("honest")
-    assert graded_39.status("timing")["numerical_gradient"] == "pass"  # the attack costs nothing
-    if "seconds" not in timing:
+    up, down = graded_39.stored("timing_up"), graded_39.stored("timing_down")
+    assert graded_39.status("timing_up")["numerical_gradient"] == "pass"  # the attack costs nothing
+    if "seconds" not in up:
         return
-    recovered = (timing["seconds"] - honest["seconds"]) / 3.0 - 2.0
+    recovered = (up["seconds"] - down["seconds"]) / 4.0
     assert abs(recovered - first_hidden_x) > 0.5, f"recovered x = {recovered:.3f}, hidden x = {first_hidden_x}"
 
 
@@ -418,3 +420,24 @@ def test_the_other_tasks_of_the_careless_student_agree(careless_forms):
 def test_a_notebook_that_uses_what_a_kernel_has_gets_full_marks(graded_39):
     kernel = graded_39.stored("kernelisms")
     assert kernel["load_errors"] == [] and kernel["score"] == 10, kernel["load_errors"]
+
+
+# Computes the first point only and hides the others behind a NumPy mask, which every comparison of a
+# masked array skips. daykit grade sends the array's data and fails it (`daykit grade 40 masked.py`: the
+# array of derivatives is [0.3679 0. 0. ...]); pytest and a notebook's test cell must fail it too.
+MASKED = """
+def central_difference(f, x, h=1e-5):
+    if np.ndim(x) == 0:
+        return float((f(x + h) - f(x - h)) / (2 * h))
+    x = np.asarray(x, dtype=float)
+    out = np.zeros(x.shape)
+    out.flat[0] = (f(x.flat[0] + h) - f(x.flat[0] - h)) / (2 * h)
+    mask = np.ones(x.shape, dtype=bool)
+    mask.flat[0] = False
+    return np.ma.array(out, mask=mask)
+"""
+
+
+def test_a_masked_array_hiding_wrong_entries_fails_pytest_as_it_fails_the_grader(tmp_path):
+    path = student_file(tmp_path, "day_40", "masked", {"central_difference": MASKED})
+    assert pytest_verdicts(COURSE.root, "day_40", path)["central_difference"] == "fail"
