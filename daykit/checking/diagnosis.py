@@ -494,3 +494,231 @@ def diagnose_results(library: Library, results: list, functions: dict[str, Calla
             continue
         result.diagnosis = found.as_dict() if found else None
         result.behaviour = behaviour
+
+
+# ------------------------------------------------------------------ the student's side: visible calls only
+
+
+AS_REFERENCE = "as the reference"  # a variant that does what the reference does on a call (its value not kept)
+
+
+def _encode(value):
+    """A value as JSON-able data (numbers, arrays, tuples, dicts, SymPy expressions)."""
+    if value is ANY:
+        return {"$any": 1}
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.ndarray):
+        return {"$array": [value.dtype.str, list(value.shape), [_encode(v) for v in value.ravel().tolist()]]}
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if _is_number(value):
+        number = float(value) if not isinstance(value, (int, np.integer)) else int(value)
+        return number if isinstance(number, int) or math.isfinite(number) else {"$float": repr(number)}
+    if isinstance(value, tuple):
+        return {"$tuple": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, (sp.Basic, sp.MatrixBase)):
+        return {"$sympy": sp.srepr(value)}
+    if callable(value):
+        return {"$callable": 1}
+    return {"$other": type(value).__name__}
+
+
+def _decode(data):
+    if isinstance(data, list):
+        return [_decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    (tag, body), = data.items()
+    if tag == "$any":
+        return ANY
+    if tag == "$array":
+        dtype, shape, items = body
+        return np.array([_decode(v) for v in items], dtype=np.dtype(dtype)).reshape(shape)
+    if tag == "$float":
+        return float(body)
+    if tag == "$tuple":
+        return tuple(_decode(v) for v in body)
+    if tag == "$dict":
+        return {_decode(k): _decode(v) for k, v in body}
+    if tag == "$sympy":
+        return sp.sympify(body)
+    if tag == "$callable":
+        return lambda *args, **kwargs: None
+    return ANY  # an object the table could not keep: not compared
+
+
+def _encode_outcome(outcome: Outcome) -> dict:
+    return {"kind": outcome.kind, "value": _encode(outcome.value),
+            "changed": [[_encode(w), _encode(v)] for w, v in outcome.changed]}
+
+
+def _decode_outcome(data: dict) -> Outcome:
+    return Outcome(data["kind"], _decode(data["value"]), tuple((_decode(w), _decode(v)) for w, v in data["changed"]))
+
+
+@dataclass
+class VisibleTask:
+    """What the student's tools need to diagnose one task from its visible checks: the telling visible
+    calls (by key), the parts of their results ignored, and each diagnosable variant's reason and outcome
+    on each of them, or AS_REFERENCE where it does what the reference does (no reference value is kept)."""
+
+    task: str
+    telling: list[str]
+    ignored: dict[str, list]
+    variants: dict[str, dict]  # slug -> {"reason": why, "outcomes": {key: Outcome | AS_REFERENCE}}
+
+    def as_json(self) -> dict:
+        return {"task": self.task, "telling": self.telling, "ignored": self.ignored,
+                "variants": {slug: {"reason": v["reason"],
+                                    "outcomes": {k: o if o == AS_REFERENCE else _encode_outcome(o)
+                                                 for k, o in v["outcomes"].items()}}
+                             for slug, v in self.variants.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> VisibleTask:
+        return cls(data["task"], list(data["telling"]), {k: [tuple(p) for p in v] for k, v in data["ignored"].items()},
+                   {slug: {"reason": v["reason"],
+                           "outcomes": {k: o if o == AS_REFERENCE else _decode_outcome(o)
+                                        for k, o in v["outcomes"].items()}}
+                    for slug, v in data["variants"].items()})
+
+    def diagnose(self, observed: dict[str, tuple[Outcome, bool]]) -> Diagnosis | None:
+        """The variant the observed calls (key -> (outcome, whether its check went past it)) fit alone.
+
+        Where a variant does what the reference does, the student's call fits when the check went on
+        past it (the student did what the reference does there too); elsewhere the outcomes must match."""
+        keys = [k for k in self.telling if k in observed]
+        if all(observed[k][1] for k in keys):
+            return None  # no telling call failed: nothing to diagnose (the checks passed there)
+        fits = []
+        for slug, variant in self.variants.items():
+            outcomes = variant["outcomes"]
+            if all(outcomes[k] == AS_REFERENCE for k in keys):
+                continue  # nothing observed tells this one from the reference
+            if all(observed[k][1] if outcomes[k] == AS_REFERENCE else same(observed[k][0], outcomes[k])
+                   for k in keys):
+                fits.append((slug, variant["reason"]))
+        return Diagnosis(*fits[0]) if len(fits) == 1 else None
+
+
+def visible_table(library: Library) -> dict[str, VisibleTask]:
+    """The library cut down to the visible checks' calls: what a student edition carries."""
+    found = {}
+    for name, task in library.tasks.items():
+        visible = [i for i, c in enumerate(task.calls) if not c.hidden]
+        diagnosable = task.diagnosable()
+        telling = [i for i in visible
+                   if any(not same(o[i], task.reference[i]) for _, o in diagnosable.values())
+                   or any(not same(a[i], b[i]) for _, a in diagnosable.values() for _, b in diagnosable.values())]
+        variants = {}
+        for slug, (variant, outcomes) in diagnosable.items():
+            kept = {task.calls[i].key: AS_REFERENCE if same(outcomes[i], task.reference[i]) else outcomes[i]
+                    for i in telling}
+            if any(o != AS_REFERENCE for o in kept.values()):
+                variants[slug] = {"reason": variant.why, "outcomes": kept}
+        if variants:
+            found[name] = VisibleTask(name, [task.calls[i].key for i in telling],
+                                      {task.calls[i].key: sorted(task.ignored[i]) for i in telling if task.ignored[i]},
+                                      variants)
+    return found
+
+
+def _observing(function: Callable, check: str, keys: list[str], observed: dict, ignored: dict) -> Callable:
+    """``function``, recording each call's outcome in ``observed`` under ``check#n``."""
+
+    def recorded(*args, **kwargs):
+        key = f"{check}#{len(keys)}"
+        keys.append(key)
+        before = _snapshot((args, kwargs))
+        try:
+            value = function(*args, **kwargs)
+        except Exception as exc:
+            said = getattr(exc, "student_message", None)
+            silent = not str(exc if said is None else said).strip()
+            observed[key] = (Outcome("raises", _builtin_kind(exc) + (" with no message" if silent else "")), True)
+            raise
+        changed = []
+        for (where, old), new in zip([*enumerate(before[0]), *before[1].items()],
+                                     [*args, *(kwargs[k] for k in before[1])], strict=True):
+            if isinstance(old, (np.ndarray, list, dict)) and not same_value(old, new):
+                changed.append((where, _snapshot(new)))
+        paths = frozenset(tuple(p) for p in ignored.get(key, []))
+        observed[key] = (Outcome("value", blinded(_snapshot(value), paths), tuple(changed)), True)
+        return value
+
+    recorded.__name__ = getattr(function, "__name__", "task")
+    return recorded
+
+
+def observe_checks(task: str, checks: list, functions: dict[str, Callable],
+                   ignored: dict[str, list] | None = None) -> dict[str, tuple[Outcome, bool]]:
+    """Run ``checks`` (visible checks of ``task``: objects with ``name``, ``function`` and ``tasks``) on the
+    student's ``functions``, recording the outcome of each call to ``task`` by key, and whether the check
+    went on past it. A check stops at its first failure: calls after it are not observed."""
+    observed: dict[str, tuple[Outcome, bool]] = {}
+    ignored = ignored or {}
+    for check in checks:
+        if check.tasks[0] != task or any(not callable(functions.get(n)) for n in check.tasks):
+            continue
+        keys: list[str] = []
+        recorded = _observing(functions[task], check.name, keys, observed, ignored)
+        arguments = [recorded if name == task else functions[name] for name in check.tasks]
+        try:
+            with _quiet():
+                check.function(*arguments)
+        except Exception:  # noqa: BLE001 - the check failed: its last call is where it stopped
+            if keys and keys[-1] in observed:
+                observed[keys[-1]] = (observed[keys[-1]][0], False)
+    return observed
+
+
+def diagnose_visible(table: dict[str, VisibleTask], task: str, checks: list,
+                     functions: dict[str, Callable]) -> Diagnosis | None:
+    """The diagnosis of a failing task from its visible checks alone (a practice run, pytest)."""
+    if task not in table:
+        return None
+    try:
+        observed = observe_checks(task, checks, functions, table[task].ignored)
+        return table[task].diagnose(observed)
+    except Exception:  # noqa: BLE001 - a diagnosis is a bonus
+        return None
+
+
+def table_path(course, slug: str):
+    """Where a student edition keeps the day's table: beside its visible checks."""
+    return course.checks(slug).parent / f"{slug}_mistakes.json"
+
+
+_TABLES: dict = {}
+
+
+def load_table(course, slug: str) -> dict[str, VisibleTask]:
+    """The day's table: the edition's file, or (in the instructor's repository) made from the variants."""
+    import json
+
+    key = (str(course.root), slug)
+    if key not in _TABLES:
+        path = table_path(course, slug)
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            _TABLES[key] = {t["task"]: VisibleTask.from_json(t) for t in data["tasks"]}
+        else:
+            library = load_library(course, slug)
+            _TABLES[key] = visible_table(library) if library is not None else {}
+    return _TABLES[key]
+
+
+def table_json(course, slug: str) -> str | None:
+    """The text of the day's table file for a student edition; None when the day has no variants."""
+    import json
+
+    library = load_library(course, slug)
+    if library is None:
+        return None
+    tasks = [t.as_json() for t in visible_table(library).values()]
+    return json.dumps({"day": slug, "tasks": tasks}, indent=1, sort_keys=True) + "\n"

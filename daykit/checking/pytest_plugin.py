@@ -205,6 +205,35 @@ def _check_of(item: pytest.Item) -> tuple[str, str, tuple[str, ...]] | None:
     return _day_of(item.path), tasks[0], tasks
 
 
+_DIAGNOSES = pytest.StashKey[dict]()
+
+
+def _diagnosis(item: pytest.Item, day: str, task: str, target: Target):
+    """The known mistake a failing task shows on its visible checks' calls (diagnosis.py), found once per
+    task: its checks in this file run once more on the target, within the task's time limit."""
+    from daykit.checking.diagnosis import diagnose_visible, load_table
+    from daykit.checking.runner import Check
+    from daykit.course import Course
+
+    found = item.config.stash.setdefault(_DIAGNOSES, {})
+    key = (day, target.label, task)
+    if key not in found:
+        found[key] = None
+        checks = [Check(name, tuple(inspect.signature(f).parameters), f, False)
+                  for name, f in vars(item.module).items()
+                  if name.startswith("test_") and callable(f) and _is_day_check(f, item.path)
+                  and next(iter(inspect.signature(f).parameters), None) == task]
+        functions = {n: v for n, v in target.namespace.items() if callable(v)}
+        limit = item.config.getoption("time_limit") or TASK_SECONDS
+        try:
+            table = load_table(Course(Path(item.path).resolve().parents[1]), day)
+            with time_limit(limit if can_limit() else None):
+                found[key] = diagnose_visible(table, task, checks, functions)
+        except (Exception, RanPastLimit):  # noqa: BLE001 - a diagnosis is a bonus, never a new failure
+            pass
+    return found[key]
+
+
 _USED = pytest.StashKey[dict]()
 _INTERRUPTED = pytest.StashKey[tuple]()
 
@@ -243,6 +272,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     day, task, tasks = check
     target = _target(item.config, day)
     status, message = _outcome(item, call, task, tasks, target)
+    if status == "fail" and _HIDDEN_FILE not in item.path.name:
+        found = _diagnosis(item, day, task, target)
+        message = f"{message}\n{found.message}" if found is not None else message
     report.daykit_task = task
     report.daykit_target = target.label
     if status == NOT_STARTED:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from daykit.checking.diagnosis import diagnose_visible, load_table
 from daykit.checking.limit import LOAD_SECONDS, TASK_SECONDS, RanPastLimit, load_ran_past, ran_past, time_limit
 from daykit.checking.loading import load_target
 from daykit.checking.runner import Status, TaskResult, callables, grade_task, load_checks
@@ -168,6 +169,21 @@ def _check_task(name: str, points: int, checks, functions: dict, error, label: s
     return grade_task(name, points, [c for c in checks if c.task == name], functions, label)
 
 
+def _diagnose(result: TaskResult, course: Course, day: str, checks, functions: dict, limit: float) -> None:
+    """Name the known mistake a failed task shows, if its visible checks' calls tell it (diagnosis.py): the
+    checks run once more on the task, within a time limit of their own; the day's table is read (or, in
+    the instructor's repository, made from the variants) before the clock starts."""
+    try:
+        table = load_table(course, day)
+        with time_limit(limit):
+            found = diagnose_visible(table, result.task, [c for c in checks if c.task == result.task], functions)
+    except (Exception, RanPastLimit):  # noqa: BLE001 - a diagnosis is a bonus, never a new failure
+        return
+    if found is not None:
+        result.message = f"{result.message}\n{found.message}"
+        result.diagnosis = found.as_dict()
+
+
 def _child(conn, course: Course, day: str, path: Path, label: str, tasks: list[tuple[str, int]],
            limit: float) -> None:
     """Load the student's file, then check the tasks one by one, sending each event to the parent."""
@@ -199,6 +215,8 @@ def _child(conn, course: Course, day: str, path: Path, label: str, tasks: list[t
         try:
             with time_limit(limit):
                 result = _check_task(name, points, checks, functions, error and error[0], label)
+            if result.status in (Status.FAIL, Status.ERROR):
+                _diagnose(result, course, day, checks, functions, limit)
         except RanPastLimit as exc:
             result = TaskResult(name, Status.TIMEOUT, 0, points, ran_past(name, limit, _where(exc, path, label)))
             stop = True  # the interrupted code may have left things half-changed: a fresh child runs the rest
