@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from daykit.authoring.model import Day, load_day
-from daykit.checking.diagnosis import load_library
+from daykit.checking.library import load_library
 from daykit.checking.loading import load_target
 from daykit.checking.runner import Check, Status, callables, grade_functions, grade_task, load_checks
 from daykit.checking.variants import Variant, load_variants

@@ -26,7 +26,7 @@ from pathlib import Path
 from daykit import __version__
 from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day, Task
-from daykit.checking.diagnosis import Library, diagnose_results, load_library
+from daykit.checking.library import Library, diagnose_results, load_library
 from daykit.checking.loading import LoadError, load_target, notebook_cells
 from daykit.checking.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
 from daykit.checks import sampling_seed

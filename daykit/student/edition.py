@@ -27,6 +27,7 @@ import tomllib
 from pathlib import Path
 
 from daykit.authoring.model import solution_regions
+from daykit.checking.diagnosis import AS_REFERENCE, VisibleTask, fingerprint, table_path
 from daykit.course import Course, CourseError
 from daykit.student.practice import practice_day
 from daykit.student.readme import student_readme
@@ -40,7 +41,7 @@ ENTRY_MODULES = (
 # Instructor tooling: a module a student runs must never need one of these.
 INSTRUCTOR_MODULES = (
     "grading/", "nbgrader/", "demo/", "site/", "authoring/build", "authoring/render", "checking/verify",
-    "checking/variants", "student/edition", "student/readme",
+    "checking/variants", "checking/library", "student/edition", "student/readme",
 )
 STUDENT_DEPENDENCIES = ("numpy", "sympy", "matplotlib", "pytest", "nbformat", "jupytext", "ipython")
 GIT_IDENTITY = {
@@ -233,6 +234,9 @@ def edition_files(course: Course, days: list[str], notebooks: dict[str, Path]) -
     for day in days:
         files[f"exercises/{day}.py"] = course.stub(day).read_bytes()
         files[f"tests/test_{day}.py"] = course.checks(day).read_bytes()
+        mistakes = _library().table_json(course, day)  # the known mistakes, on the visible checks' calls only
+        if mistakes is not None:
+            files[f"tests/{table_path(course, day).name}"] = mistakes.encode()
         if course.hints(day).exists():
             files[f"hints/{day}.toml"] = course.hints(day).read_bytes()
         files[f"release/{day}/{day}.ipynb"] = notebooks[day].read_bytes()
@@ -379,9 +383,55 @@ def dependency_problems(edition: Path) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+def _library():
+    from daykit.checking import library  # instructor tooling: it reads the variants
+
+    return library
+
+
+def mistake_table_problems(course: Course, days: list[str], edition: Path) -> list[str]:
+    """What a day's table of known mistakes (tests/day_NN_mistakes.json) holds that it must not: a call
+    of a hidden check, a call no visible check makes, a task of another day, or a value the reference
+    returns on that call, or any value at all. It must hold only salted hashes of the variants' outcomes
+    on visible calls, where each differs from the reference's."""
+    library_module = _library()
+    problems = []
+    for day in days:
+        path = edition / "tests" / table_path(course, day).name
+        if not path.exists():
+            continue
+        relative = path.relative_to(edition)
+        library = library_module.load_library(course, day)
+        try:
+            table = {t["task"]: VisibleTask.from_json(t) for t in json.loads(path.read_text(encoding="utf-8"))["tasks"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{relative}: not a table of known mistakes ({exc})")
+            continue
+        for name, task in table.items():
+            known = library.tasks.get(name) if library else None
+            if known is None:
+                problems.append(f"{relative}: a task {name} that {day} has no known mistakes of")
+                continue
+            calls = {c.key: (i, c) for i, c in enumerate(known.calls)}
+            keys = set(task.telling) | {k for v in task.variants.values() for k in v["outcomes"]}
+            for key in sorted(keys):
+                if key not in calls:
+                    problems.append(f"{relative}: {name}: {key} is no call a visible check of {day} makes")
+                elif calls[key][1].hidden:
+                    problems.append(f"{relative}: {name}: {key} is a call of a hidden check")
+            for slug, variant in task.variants.items():
+                for key, kept in variant["outcomes"].items():
+                    if kept != AS_REFERENCE and not re.fullmatch(r"[0-9a-f]{20}", kept):
+                        problems.append(f"{relative}: {name}: the variant {slug} keeps a value on {key}, not a hash")
+                    elif key in calls and kept == fingerprint(known.reference[calls[key][0]], task.salt(key)):
+                        problems.append(f"{relative}: {name}: the variant {slug} keeps the reference's result "
+                                        f"on {key}")
+    return problems
+
+
 def leaks(course: Course, days: list[str], edition: Path) -> list[str]:
     """Every problem with an edition, as lines naming the file: an empty list means it is clean."""
-    problems = dependency_problems(edition)
+    problems = dependency_problems(edition) + mistake_table_problems(course, days, edition)
     for entry in sorted(p.name for p in edition.iterdir()):
         if entry not in TOP_LEVEL and entry not in (".git", ".venv", ".daykit", SITE):
             problems.append(f"{entry}: not part of a student edition")

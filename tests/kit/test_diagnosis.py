@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from daykit.authoring.model import load_day
-from daykit.checking.diagnosis import diagnose_results, load_library
+from daykit.checking.library import diagnose_results, load_library
 from daykit.checking.loading import load_target
 from daykit.checking.runner import callables, grade_task, load_checks
 from daykit.checking.variants import load_variants
@@ -103,6 +103,7 @@ def items_of(day: str) -> list[Item]:
         items.append(Item("rewrite", variant.task, source, variant.slug, diagnosable))
     by_why = {(v.task, v.why): v for v in variants}
     for (task, why), source in HAND_WRITTEN.get(day, {}).items():
+        source = source.lstrip("\n")
         variant = by_why[(task, why)]
         diagnosable = variant.slug in library.tasks[task].diagnosable() and not any(
             variant.slug in {a.slug, b.slug} for a, b in library.tasks[task].collisions())
