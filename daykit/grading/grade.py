@@ -1,7 +1,8 @@
 """``daykit grade``: grade a class in parallel, in isolation, and resumably.
 
 Submissions (``.py`` files or notebooks) are graded by a pool of grading processes, one per core by
-default. A grading process never imports student code: it reads the submission as text (a notebook's
+default; with no day named, or several, one pool grades every day's submissions. A grading process
+never imports student code: it reads the submission as text (a notebook's
 code cells, without its test cells: the notebook's own checks and metadata are not trusted), runs it
 in a worker (see session.py), and judges what comes back with the day's visible and hidden checks.
 Each result is written atomically as it finishes (results/<day>/submissions/<student>.json); a
@@ -15,6 +16,8 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
+import re
 import resource
 import signal
 import sys
@@ -32,8 +35,9 @@ from daykit.checking.runner import Check, Status, TaskResult, callables, grade_f
 from daykit.checks import sampling_seed
 from daykit.course import Course, CourseError
 from daykit.grading import sandbox
-from daykit.grading.session import Session, zygote
+from daykit.grading.session import Session, adopt, zygote
 from daykit.grading.worker import Limits
+from daykit.grading.zygote import Zygote
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
 
 RESULTS_VERSION = 1
@@ -293,7 +297,7 @@ def limit_memory(extra: int) -> None:
 
 
 def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent: int | None = None,
-                     inherited: tuple[int, ...] = ()) -> None:
+                     inherited: tuple[int, ...] = (), server: Zygote | None = None) -> None:
     # die with the coordinator, and hold none of its pipe ends: a killed coordinator leaves nothing behind
     sandbox.die_with_parent(parent)
     for fd in inherited:
@@ -302,6 +306,8 @@ def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent:
         except OSError:
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    if server is not None:
+        adopt(server)  # the fork server the coordinator started early for this process
     zygote()  # start the workers' fork server while the first job is on its way
     limit_memory(max(GRADER_MEMORY_BYTES, 2 * limits.memory_bytes))
     while True:
@@ -328,8 +334,9 @@ class Pool:
 
     RETRIES = 1  # a submission whose grading process died is graded once more, in a fresh process
 
-    def __init__(self, plans: dict[str, Plan], limits: Limits, size: int) -> None:
+    def __init__(self, plans: dict[str, Plan], limits: Limits, size: int, server: Zygote | None = None) -> None:
         self.plans, self.limits, self.size = plans, limits, size
+        self.server = server  # a fork server already starting, for the first grading process
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
         self.failures: dict[tuple[str, str], int] = {}
@@ -343,10 +350,13 @@ class Pool:
         mine, theirs = self.context.Pipe()
         inherited = [mine.fileno()] + [fd for s in self.slots for fd in (s.connection.fileno(), s.process.sentinel)
                                        if fd != theirs.fileno()]
+        server, self.server = self.server, None
         process = self.context.Process(target=_grading_process, daemon=True,
-                                       args=(theirs, self.plans, self.limits, os.getpid(), tuple(inherited)))
+                                       args=(theirs, self.plans, self.limits, os.getpid(), tuple(inherited), server))
         process.start()
         theirs.close()
+        if server is not None:
+            server.hand_over()
         return _Slot(process, mine)
 
     def _failed(self, slot: _Slot, job: Job, reason: str, pending: deque) -> dict | None:
@@ -504,10 +514,14 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
     if len(limits) > 1:
         raise ValueError("the classes graded together must share their limits")
     previous = sampling_seed(None)  # points no submission can know: equivalent() samples afresh each run
+    server = None
     try:
         plans, todo, results, total = {}, [], {}, 0
         for run, submissions in batches:
             done, pending = run.plan(submissions)
+            if pending and server is None and not cluster:
+                # the first grading process's fork server imports NumPy and SymPy while the checks warm up here
+                server = Zygote()
             plans[run.day.slug] = Plan(run.day, run.checks, run.locked,
                                        load_library(run.course, run.day.slug) if pending else None)
             results.update({(run.day.slug, student): doc for student, doc in done.items()})
@@ -525,7 +539,7 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
 
                 grader = pool(cluster, plans, limits.pop(), size, {slug: run.course for slug, run in runs.items()})
             else:
-                grader = Pool(plans, limits.pop(), size)
+                grader, server = Pool(plans, limits.pop(), size, server), None
             for doc in grader.run(todo):
                 # a failure of the grading machinery is shown, never stored: the next run grades it again
                 stored = doc if doc.get("machinery") else runs[doc["day"]].record(doc)
@@ -534,6 +548,8 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
                     progress(len(results), total)
     finally:
         sampling_seed(previous)
+        if server is not None:  # never handed to a grading process
+            server.close()
     return [[results[(run.day.slug, s.student)] for s in submissions] for run, submissions in batches]
 
 
@@ -588,68 +604,176 @@ def confinement_warning(docs: list[dict]) -> str:
         f"  - {line}" for line in weaker)
 
 
-def run(args) -> int:
-    from daykit.grading.publish import course_grades, publish
-    from daykit.grading.reports import summary, summary_text, table
+class Publisher:
+    """The reports and nbgrader's gradebook (publish.py), made in a process of their own that is forked
+    before grading starts: it imports nbgrader (over a second) while the class is graded, instead of
+    after, and it is the one process that writes the gradebook. ``call`` runs a function of publish.py
+    there and returns what it returns, or raises what it raised."""
 
-    course = Course.here()
-    if not course.is_instructor:
-        raise CourseError("`daykit grade` needs the instructor repository (with solutions/ and hidden/).")
-    slug = course.select([args.day])[0]
-    day, _ = graded_day(course, slug)
-    if args.submissions:
-        submissions = [submission_at(Path(p), slug) for p in args.submissions]
-    else:
-        submissions = find_submissions(course, slug)
-    if not submissions:
-        raise CourseError(
+    def __init__(self, course: Course) -> None:
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_publishing_process, args=(theirs, os.getpid(), course), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def call(self, name: str, *args, **kwargs):
+        self.connection.send((name, args, kwargs))
+        try:
+            failed, value = self.connection.recv()
+        except EOFError:
+            raise RuntimeError("the process that writes the reports and the gradebook ended without a reply") from None
+        if failed:
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def _publishing_process(connection, parent: int, course: Course) -> None:
+    from daykit.grading import publish
+    from daykit.nbgrader import gradebook
+
+    sandbox.die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    try:
+        warm = gradebook._exists(gradebook.database_url(course.root))
+    except CourseError:
+        warm = False
+    if warm:  # what writing and reading the gradebook imports, while the class is graded
+        import nbgrader.api  # noqa: F401
+        import nbgrader.preprocessors  # noqa: F401
+    while (request := connection.recv()) is not None:
+        name, args, kwargs = request
+        try:
+            reply = (False, getattr(publish, name)(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - the coordinator raises it
+            reply = (True, exc)
+        try:
+            connection.send(reply)
+        except (TypeError, pickle.PicklingError, AttributeError):  # an exception that does not pickle
+            connection.send((True, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+
+
+DAY_ARGUMENT = re.compile(r"(day_)?\d{2,3}")
+
+
+def split_targets(targets: list[str]) -> tuple[list[str], list[str]]:
+    """The days and the submissions named on the command line: the leading arguments that name a day
+    (39, day_39) are days, and the rest submissions; after the first day, an argument that is an existing
+    file or folder is a submission even when its name looks like a day's."""
+    days, rest = [], list(targets)
+    while rest and DAY_ARGUMENT.fullmatch(rest[0]) and not (days and Path(rest[0]).exists()):
+        days.append(rest.pop(0))
+    return days, rest
+
+
+def _no_submissions(course: Course, slugs: list[str]) -> CourseError:
+    if len(slugs) == 1:
+        slug = slugs[0]
+        return CourseError(
             f"no submissions in {course.root / 'submitted'}/*/{slug}/: collect them with "
             f"`nbgrader collect {slug}`, or name the files: daykit grade {slug} path/to/{slug}.ipynb"
         )
+    return CourseError(
+        f"no submissions in {course.root / 'submitted'}/*/<day>/ for any of {', '.join(slugs)}: collect them "
+        "with `nbgrader collect <day>`, or name a day and the files: daykit grade 39 path/to/day_39.ipynb"
+    )
+
+
+def run(args) -> int:
+    from daykit.grading.reports import summary, summary_text, table
+
+    # nbgrader's gradebook imports nbformat, whose jsonschema builds a parser for IRIs when rfc3987_syntax
+    # is installed: 1.5 s of every run, for a format that no notebook schema uses; jsonschema does without
+    sys.modules.setdefault("rfc3987_syntax", None)
+    course = Course.here()
+    if not course.is_instructor:
+        raise CourseError("`daykit grade` needs the instructor repository (with solutions/ and hidden/).")
+    days, files = split_targets(args.targets)
+    if files and len(days) != 1:
+        raise CourseError(f"name one day before the submissions ({'none' if not days else ', '.join(days)} named): "
+                          f"daykit grade 39 {' '.join(files[:2])}")
+    slugs = course.select(days)  # every day of the course when none is named
     limits = Limits(task_seconds=args.timeout, memory_bytes=args.memory * 2**20)
+    results = Path(args.results) if args.results else None
+    batches = []
+    for slug in slugs:
+        day, _ = graded_day(course, slug)
+        submissions = [submission_at(Path(p), slug) for p in files] if files else find_submissions(course, slug)
+        if submissions:
+            folder = None if results is None else results if len(slugs) == 1 else results / slug
+            run = ClassRun(course, day, limits, args.jobs, args.force, folder,
+                           cluster=args.scheduler or args.cluster or "")
+            batches.append((run, submissions))
+    if not batches:
+        raise _no_submissions(course, slugs)
     started = time.monotonic()
-    run = ClassRun(course, day, limits, args.jobs, args.force, Path(args.results) if args.results else None,
-                   cluster=args.scheduler or args.cluster or "")
-    docs = run.grade(submissions, progress_bar())
-    folder = run.folder
-    # the class's reports from every stored result of the day, whatever this run graded; nbgrader's
-    # gradebook and autograded notebooks for the submissions nbgrader collected
-    published = publish(course, day, docs, folder, gradebook=not args.no_gradebook)
-    if folder == results_folder(course, slug):
-        graded = [d for d in course.days() if (results_folder(course, d) / "submissions").is_dir()]
-        days = {d: graded_day(course, d)[0] for d in graded}
-        course_grades(course, days, course.root / "results", course.root / "grades.csv")
-    for line in published.skipped + published.notes:
+    publisher = Publisher(course)
+    try:
+        # every day in one pool: the grading processes and their workers start once for the whole course
+        graded = grade_together(batches, args.jobs, progress_bar(), batches[0][0].cluster)
+        outputs, notes = [], []
+        for (run, _), docs in zip(batches, graded, strict=True):
+            # the class's reports from every stored result of the day, whatever this run graded; nbgrader's
+            # gradebook and autograded notebooks for the submissions nbgrader collected
+            published = publisher.call("publish", course, run.day, docs, run.folder, gradebook=not args.no_gradebook)
+            notes += published.skipped + published.notes
+            outputs.append((run, docs, published))
+        if any(run.folder == results_folder(course, run.day.slug) for run, _ in batches):
+            stored = [d for d in course.days() if (results_folder(course, d) / "submissions").is_dir()]
+            publisher.call("course_grades", course, {d: graded_day(course, d)[0] for d in stored},
+                           course.root / "results", course.root / "grades.csv")
+    finally:
+        publisher.close()
+    for line in notes:
         print(f"daykit: {line}", file=sys.stderr)
-    weaker = confinement_warning(docs)
+    weaker = confinement_warning([d for docs in graded for d in docs])
     if weaker:
         print(weaker, file=sys.stderr)
     if args.json:
-        print(json.dumps({"day": slug, "submissions": [public_view(d) for d in docs]}, indent=1))
+        views = [{"day": run.day.slug, "submissions": [public_view(d) for d in docs]} for run, docs, _ in outputs]
+        print(json.dumps(views[0] if len(slugs) == 1 else {"days": views}, indent=1))
         return 0
-    print(table(day, docs))
-    print()
-    print(summary_text(summary(day, published.docs)))
-    where = f"results, grades.csv, summary.json, histogram.png and feedback/ in {course.relative(folder)}/"
-    if published.gradebook:
-        where += f"; {len(published.gradebook)} in nbgrader's gradebook and autograded/"
-    print(f"\n{len(docs)} submission(s) graded in {time.monotonic() - started:.1f} s; the class has "
-          f"{len(published.docs)}; {where}")
+    for run, docs, published in outputs:
+        if len(outputs) > 1:
+            print(f"== {run.day.slug}: {run.day.title}\n")
+        print(table(run.day, docs))
+        print()
+        print(summary_text(summary(run.day, published.docs)))
+        where = f"results, grades.csv, summary.json, histogram.png and feedback/ in {course.relative(run.folder)}/"
+        if published.gradebook:
+            where += f"; {len(published.gradebook)} in nbgrader's gradebook and autograded/"
+        print(f"\n{run.day.slug}: {len(docs)} submission(s) graded; the class has {len(published.docs)}; {where}")
+        print()
+    count = sum(len(docs) for docs in graded)
+    print(f"{count} submission(s) of {len(outputs)} day(s) graded in {time.monotonic() - started:.1f} s")
     return 0
 
 
 def add_command(commands) -> None:
     command = commands.add_parser("grade", help="grade submissions in parallel, isolated from the grader")
-    command.add_argument("day", metavar="DAY", help="the day, like 39 or day_39")
-    command.add_argument("submissions", nargs="*", metavar="SUBMISSION",
-                         help="notebooks, .py files or student folders "
-                              "(default: every submitted/<student>/<DAY>/)")
+    command.add_argument("targets", nargs="*", metavar="DAY|SUBMISSION",
+                         help="the days to grade, like 39 or day_39 (default: every day, all in one pool), each "
+                              "from every submitted/<student>/<DAY>/; or one day and the notebooks, .py files or "
+                              "student folders to grade")
     command.add_argument("--json", action="store_true", help="print the results as one JSON document")
     command.add_argument("--jobs", type=int, default=0, metavar="N", help="grading processes (default: all cores)")
     command.add_argument("--force", action="store_true", help="grade again even where a current result exists")
     command.add_argument("--no-gradebook", action="store_true",
                          help="do not write nbgrader's gradebook and autograded/ (results and reports only)")
-    command.add_argument("--results", metavar="DIR", help="where results and reports go (default: results/DAY)")
+    command.add_argument("--results", metavar="DIR",
+                         help="where results and reports go (default: results/DAY; with several days, DIR/DAY)")
     command.add_argument("--timeout", type=float, default=Limits.task_seconds, metavar="SECONDS",
                          help=f"wall time per task (default: {Limits.task_seconds:g})")
     where = command.add_mutually_exclusive_group()

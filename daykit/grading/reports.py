@@ -10,9 +10,13 @@ its input or its expected value.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from daykit.authoring.build import write_atomically
@@ -183,35 +187,67 @@ def _what_next(day: Day, task: dict, notebook: bool = False) -> str:
 
 
 def histogram(day: Day, docs: list[dict], path: Path) -> None:
-    """A PNG histogram of the scores."""
+    """A PNG histogram of the scores, drawn in this process."""
+    draw_histogram(day.slug, day.max_score, [d["score"] for d in docs], path)
+
+
+def draw_histogram(slug: str, max_score: float, scores: list[float], path: Path) -> None:
+    """A PNG histogram of ``scores``, written atomically to ``path``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    scores = [d["score"] for d in docs]
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    bins = [b - 0.5 for b in range(0, int(day.max_score) + 2)]
+    bins = [b - 0.5 for b in range(0, int(max_score) + 2)]
     ax.hist(scores, bins=bins, color="#4c72b0", edgecolor="white")
-    ax.set_xlabel(f"score (out of {day.max_score})")
+    ax.set_xlabel(f"score (out of {max_score:g})")
     ax.set_ylabel("students")
-    ax.set_title(f"{day.slug}: {len(scores)} submission(s)")
-    ax.set_xlim(-0.5, day.max_score + 0.5)
+    ax.set_title(f"{slug}: {len(scores)} submission(s)")
+    ax.set_xlim(-0.5, max_score + 0.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.png")
+    try:
+        fig.savefig(partial, dpi=100)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+        plt.close(fig)
+
+
+def histogram_later(day: Day, docs: list[dict], path: Path) -> subprocess.Popen:
+    """Draw the histogram in a detached process, which this one neither waits for nor hears from: the
+    results and every text report are written first, and matplotlib (about a second of start-up and
+    drawing) is never paid by the grading run. ``path`` appears, atomically, shortly after."""
+    data = json.dumps({"slug": day.slug, "max_score": day.max_score, "scores": [d["score"] for d in docs],
+                       "path": str(Path(path).resolve())})
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from daykit.grading.reports import _draw_from_stdin; _draw_from_stdin()"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    with contextlib.suppress(OSError):
+        process.stdin.write(data.encode())
+        process.stdin.close()
+    return process
+
+
+def _draw_from_stdin() -> None:
+    data = json.loads(sys.stdin.read())
+    draw_histogram(data["slug"], float(data["max_score"]), [float(s) for s in data["scores"]], Path(data["path"]))
 
 
 Stamps = dict[tuple[str, str], str]  # (day, student) → submission time
 
 
 def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: Stamps | None = None,
-                  late: Late | None = None) -> dict:
+                  late: Late | None = None, draw_now: bool = False) -> dict:
     """grades.csv, summary.json, histogram.png and feedback/<student>.md in ``folder`` for the class in
-    ``docs`` (give it every stored result: see :func:`class_reports`); returns the paths."""
+    ``docs`` (give it every stored result: see :func:`class_reports`); returns the paths. The histogram
+    is drawn by a detached process (see :func:`histogram_later`) unless ``draw_now``."""
     data = summary(day, docs)
     paths = {
         "grades": folder / "grades.csv",
@@ -221,7 +257,10 @@ def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: Stamps |
     }
     write_atomically(paths["grades"], grades_csv([(day, doc) for doc in docs], timestamps, late))
     write_atomically(paths["summary"], json.dumps(data, indent=1) + "\n")
-    histogram(day, docs, paths["histogram"])
+    if draw_now:
+        histogram(day, docs, paths["histogram"])
+    else:
+        histogram_later(day, docs, paths["histogram"])
     for doc in docs:
         write_atomically(paths["feedback"] / f"{doc['student']}.md", feedback(day, doc))
     paths.update(write_misconceptions(day, docs, folder))
