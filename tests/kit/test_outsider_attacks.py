@@ -10,6 +10,8 @@ with what got through, so that the suite stays green and the day the hole is clo
 from __future__ import annotations
 
 import ast
+import importlib.util
+import inspect
 import json
 import re
 import subprocess
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 COURSE = Course.here()
 BIN = Path(sys.executable).parent
-DAYS = ("day_39",)
+DAYS = ("day_39", "day_40")
 
 
 def replace_function(source: str, name: str, new: str) -> str:
@@ -224,6 +226,51 @@ def kernel_notebook(folder: Path) -> Path:
     return path
 
 
+# Day 40 hands its tasks functions; in the worker a check's function is a stand-in that calls back, and a
+# submission's own object passed to it comes back to the grader as a handle whose every operation the
+# worker carries out. A tracer that records those operations rebuilds a hidden check's function.
+TRACER = """
+class Tracer:
+    def __init__(self, text="x"):
+        self.text = text
+    def _op(name, fmt):
+        def method(self, *args):
+            return Tracer(fmt.format(self.text, *[a.text if isinstance(a, Tracer) else repr(a) for a in args]))
+        method.__name__ = name
+        return method
+    __add__ = _op("__add__", "({} + {})")
+    __radd__ = _op("__radd__", "({1} + {0})")
+    __sub__ = _op("__sub__", "({} - {})")
+    __rsub__ = _op("__rsub__", "({1} - {0})")
+    __mul__ = _op("__mul__", "({} * {})")
+    __rmul__ = _op("__rmul__", "({1} * {0})")
+    __truediv__ = _op("__truediv__", "({} / {})")
+    __rtruediv__ = _op("__rtruediv__", "({1} / {0})")
+    __pow__ = _op("__pow__", "({} ** {})")
+    __neg__ = _op("__neg__", "(-{})")
+    cos = _op("cos", "cos({})")
+    sin = _op("sin", "sin({})")
+    exp = _op("exp", "exp({})")
+    log = _op("log", "log({})")
+
+
+def central_difference(f, x, h=1e-5):
+    visible = np.ndim(x) == 0 and float(x) in (1.0, 0.5) or np.ndim(x) == 1 and np.shape(x) == (7,)
+    if not visible:
+        try:
+            traced = f(Tracer())
+            text = traced.text if isinstance(traced, Tracer) else f"returned {type(traced).__name__}"
+        except Exception as exc:
+            text = None
+        if text is not None and not text.startswith("returned"):
+            raise type(f"f(x) = {text}"[:250], (ValueError,), {"__module__": "builtins"})()
+    estimate = (f(x + h) - f(x - h)) / (2 * h)
+    if np.ndim(x) == 0:
+        return float(estimate)
+    return np.asarray(estimate, dtype=float)
+"""
+
+
 def student_file(folder: Path, day: str, name: str, functions: dict[str, str]) -> Path:
     source = COURSE.solution(day).read_text(encoding="utf-8")
     for function, new in functions.items():
@@ -280,13 +327,30 @@ def graded_39(course, tmp_path_factory) -> Graded:
     return Graded(course, course / "results" / "day_39", grade(course, "day_39", files, course / "results" / "day_39"))
 
 
-def pytest_verdicts(course: Path, day: str, path: Path) -> dict[str, str]:
-    """``pytest tests/test_day_NN.py --target FILE`` as the student runs it: each task's verdict."""
-    done = subprocess.run([str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", f"tests/test_{day}.py",
-                           "--target", str(path)], cwd=COURSE.root, capture_output=True, text=True, timeout=300)
-    verdicts = dict(re.findall(r"^[+x] (\w+)\s+(passed|failed)", done.stdout, re.M))
-    assert verdicts, done.stdout + done.stderr
-    return {task: "pass" if verdict == "passed" else "fail" for task, verdict in verdicts.items()}
+def _module(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_verdicts(day: str, path: Path) -> dict[str, str]:
+    """Each task's verdict from the visible checks of ``tests/test_day_NN.py`` called on the module at
+    ``path``, as ``pytest tests/test_day_NN.py --target FILE`` calls them (in this process: a subprocess
+    costs seconds of start-up on each run)."""
+    student = _module(path, f"outsider_{path.stem}")
+    checks = _module(COURSE.checks(day), f"outsider_checks_{day}")
+    verdicts: dict[str, str] = {}
+    for name, check in vars(checks).items():
+        if name.startswith("test_") and callable(check):
+            tasks = list(inspect.signature(check).parameters)
+            try:
+                check(*[getattr(student, task) for task in tasks])
+                verdicts.setdefault(tasks[0], "pass")
+            except Exception:  # noqa: BLE001 - a failed check or the student's own exception: the task fails
+                verdicts[tasks[0]] = "fail"
+    assert verdicts, f"no check in {COURSE.checks(day)}"
+    return verdicts
 
 
 # ----------------------------------------------------------------------------------------- verdicts
@@ -387,7 +451,7 @@ def careless_forms(graded_39, tmp_path_factory) -> tuple[dict[str, str], dict[st
     pytest (as the student runs it) and of daykit grade, task by task."""
     path = student_file(tmp_path_factory.mktemp("careless"), "day_39", "careless_forms",
                         {**DAY_39["piecewise"], **DAY_39["longdouble"]})
-    return pytest_verdicts(graded_39.course, "day_39", path), {
+    return pytest_verdicts("day_39", path), {
         **graded_39.status("piecewise"), "numerical_gradient": graded_39.status("longdouble")["numerical_gradient"]}
 
 
@@ -440,4 +504,21 @@ def central_difference(f, x, h=1e-5):
 
 def test_a_masked_array_hiding_wrong_entries_fails_pytest_as_it_fails_the_grader(tmp_path):
     path = student_file(tmp_path, "day_40", "masked", {"central_difference": MASKED})
-    assert pytest_verdicts(COURSE.root, "day_40", path)["central_difference"] == "fail"
+    assert pytest_verdicts("day_40", path)["central_difference"] == "fail"
+
+
+@pytest.fixture(scope="module")
+def graded_40(course, tmp_path_factory) -> Graded:
+    folder = tmp_path_factory.mktemp("students_40")
+    files = [student_file(folder, "day_40", "honest", {}),
+             student_file(folder, "day_40", "tracer", {"central_difference": TRACER})]
+    return Graded(course, course / "results" / "day_40", grade(course, "day_40", files, course / "results" / "day_40"))
+
+
+@pytest.mark.xfail(strict=True, reason="a tracer passed to a hidden check's function records every operation the "
+                   "grader forwards to it, and the exception-name leak carries the formula, f(x) = 2x³ − x² + 4, into "
+                   "results JSON and feedback/*.md")
+def test_a_hidden_checks_function_traced_through_its_handles_reaches_no_output(graded_40):
+    assert graded_40.by_student["honest"]["score"] == graded_40.by_student["honest"]["max_score"]
+    assert graded_40.status("tracer")["central_difference"] != "pass"
+    assert "f(x) = " not in graded_40.everything_written()
