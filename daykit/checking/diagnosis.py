@@ -245,7 +245,7 @@ def _canonical(value) -> str:
                 values.append(f"{_digits(number.real)},{_digits(number.imag)}")
             except Exception:  # noqa: BLE001 - undefined there
                 values.append("?")
-        return f"e[{';'.join(values)}]"
+        return f"e{[s.name for s in symbols]}[{';'.join(values)}]"
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "iuf":
             return f"a{value.shape}[{','.join(_digits(float(x)) for x in value.ravel())}]"

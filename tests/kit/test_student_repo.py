@@ -8,6 +8,7 @@ The slow tests walk the student's path for real: clone the edition, run the READ
 (a fresh virtual environment, real pip), then pytest, ``daykit check``, ``hint`` and ``watch`` in it."""
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -20,9 +21,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from daykit.checking.diagnosis import AS_REFERENCE, fingerprint
+from daykit.checking.library import load_library
 from daykit.course import Course, CourseError
-from daykit.demo.sample_class import submission_notebook
+from daykit.demo.sample_class import submission_notebook, submission_source
 from daykit.student.edition import TOP_LEVEL, dependency_problems, leaks, student_repo
+from tests.kit.mistakes import HAND_WRITTEN
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = "day_39"
@@ -62,7 +66,7 @@ def test_the_edition_holds_only_what_a_student_needs(made):
                      if p.is_file() and ".git" not in p.relative_to(edition).parts)
     assert [p for p in shipped if not p.startswith("daykit/")] == [
         ".gitignore", "README.md", f"exercises/{DAY}.py", f"hints/{DAY}.toml", "pyproject.toml",
-        f"release/{DAY}/{DAY}.ipynb", f"tests/test_{DAY}.py",
+        f"release/{DAY}/{DAY}.ipynb", f"tests/{DAY}_mistakes.json", f"tests/test_{DAY}.py",
     ]
     for instructor_only in ("release.py", "build.py", "content.py", "variants.py", "student_repo.py", "grade.py"):
         assert f"daykit/{instructor_only}" not in shipped
@@ -123,6 +127,42 @@ def test_the_audit_finds_a_planted_solution_line_hidden_check_or_instructor_fold
     assert f"exercises/{DAY}.py: holds a line of the reference solution of {DAY}" in problems
     assert "hints/notes.txt: names the hidden check test_numerical_gradient_at_other_points" in problems
     assert "hidden: instructor-only" in problems
+
+
+def test_it_names_a_known_mistake_from_a_table_that_keeps_no_value(made, tmp_path):
+    """The edition's own daykit, without the variants, names a known mistake written in other code; its
+    table holds salted hashes only, and the audit finds a value or a reference's result planted in it."""
+    course, edition = made
+    table_file = edition / "tests" / f"{DAY}_mistakes.json"
+    table = json.loads(table_file.read_text())
+    kept = [o for t in table["tasks"] for v in t["variants"].values() for o in v["outcomes"].values()]
+    assert kept and all(o == AS_REFERENCE or re.fullmatch(r"[0-9a-f]{20}", o) for o in kept)
+    mistaken = tmp_path / "mistaken"
+    shutil.copytree(edition, mistaken, ignore=shutil.ignore_patterns(".git"))
+    why = "always uses a step of 1e-3, whatever step is given"
+    solution = course.solution(DAY).read_text()
+    (mistaken / "exercises" / f"{DAY}.py").write_text(
+        submission_source(solution, {"numerical_gradient": HAND_WRITTEN[DAY][("numerical_gradient", why)]}))
+    checked = run_in(mistaken, "-m", "pytest", f"tests/test_{DAY}.py", "-p", "no:cacheprovider")
+    assert f"It behaves like a known mistake: {why}" in checked.stdout, checked.stdout + checked.stderr
+    assert "tasks: 2 passed, 1 failed" in checked.stdout
+    # a value, or the reference's own result on a visible call, planted in the table: the audit names it
+    planted = tmp_path / "planted-table"
+    shutil.copytree(edition, planted, ignore=shutil.ignore_patterns(".git"))
+    library = load_library(course, DAY)
+    task = next(t for t in table["tasks"] if t["task"] == "numerical_gradient")
+    slug = next(iter(task["variants"]))
+    key = task["telling"][0]
+    index = next(i for i, c in enumerate(library.tasks["numerical_gradient"].calls) if c.key == key)
+    reference = library.tasks["numerical_gradient"].reference[index]
+    task["variants"][slug]["outcomes"][key] = fingerprint(reference, f"numerical_gradient|{key}")
+    other = next(t for t in table["tasks"] if t["task"] == "symbolic_derivative")
+    other_slug = next(iter(other["variants"]))
+    other["variants"][other_slug]["outcomes"][other["telling"][0]] = "3*x**2 - 4*x"
+    (planted / "tests" / table_file.name).write_text(json.dumps(table))
+    problems = "\n".join(leaks(course, [DAY], planted))
+    assert f"numerical_gradient: the variant {slug} keeps the reference's result on {key}" in problems
+    assert f"symbolic_derivative: the variant {other_slug} keeps a value" in problems
 
 
 def test_its_checks_are_not_started_on_the_stubs_and_pass_on_the_reference(made, tmp_path):
