@@ -116,6 +116,7 @@ def expect_array(got, shape, *, call, what="the result"):
             "Build it with np.array(...).",
             f"{what} should be a NumPy array",
         )
+    got = np.asarray(got)  # a plain ndarray of its data, as the grader receives it: no subclass method judges
     if got.dtype.kind not in "iuf":
         fail(
             f"{call}: {what} should hold real numbers; its dtype is {got.dtype}.",
@@ -379,8 +380,87 @@ def equivalent(got, expected, *, samples=24, seed=None):
 _PROVED = {}  # what equivalent() decided, by its arguments: the checks compare the same pairs again
 
 
+# Functions that make an expression piecewise: an answer may agree with a smooth expected expression
+# wherever the points fall and differ on a piece that they miss (Heaviside(x - 50)*x**5).
+PIECEWISE = (sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.sign, sp.Piecewise)
+
+
+def _pieces(expr, symbol):
+    """An expression in one variable, built with the functions of PIECEWISE, as its pieces on the real
+    line: [(expression, the set where it holds)], or None where the pieces cannot be worked out."""
+    real = sp.Dummy(symbol.name, real=True)
+    try:
+        folded = sp.piecewise_fold(expr.xreplace({symbol: real}).rewrite(sp.Piecewise))
+        if not isinstance(folded, sp.Piecewise):
+            return [(folded.xreplace({real: symbol}), sp.S.Reals)]
+        pieces, rest = [], sp.S.Reals
+        for piece, condition in folded.args:
+            where = rest if condition is sp.true else condition.as_set().intersect(rest)
+            rest = rest - where
+            pieces.append((piece.xreplace({real: symbol}), where))
+        return pieces
+    except Exception:  # noqa: BLE001 - conditions SymPy cannot solve: the points alone judge
+        return None
+
+
+def _points_in(where, seed, count):
+    """Up to ``count`` random points of a set of the real line made of intervals, spread like
+    _sample_points (near the ends, and far along an unbounded side); None for any other kind of set."""
+    intervals = where.args if isinstance(where, sp.Union) else (where,)
+    if not all(isinstance(i, sp.Interval) for i in intervals):
+        return None
+    rng = np.random.default_rng(seed)
+    points = []
+    for _ in range(count):
+        interval = intervals[rng.integers(len(intervals))]
+        low, high = float(interval.start), float(interval.end)
+        offset = 10 ** rng.uniform(-2.0, 3.0) if rng.random() < 0.5 else rng.uniform(0.0, 3.0)
+        if math.isinf(low) and math.isinf(high):
+            value = rng.choice([-1.0, 1.0]) * offset
+        elif math.isinf(high):
+            value = low + offset
+        elif math.isinf(low):
+            value = high - offset
+        else:
+            value = rng.uniform(low, high)
+        if value in interval:
+            points.append(value)
+    return points
+
+
+def _piece_agrees(piece, expected, symbol, where, samples, seed, degree):
+    """Whether a piece of an answer equals the expected expression where the piece holds."""
+    if where.measure == 0:
+        return True  # a point or nothing: no interval on which the two could differ
+    if _equivalent(piece, expected, samples, seed, degree):
+        return True  # equal everywhere, so on its part of the line too
+    points = _points_in(where, seed, samples * 4)
+    if points is None:
+        return False
+    agreed = 0
+    for value in points:
+        point = {symbol: sp.Float(value, 40)}
+        want = _value(expected, point)
+        if want is None:
+            continue
+        have = _value(piece, point)
+        if have is None or abs(have - want) > 1e-9 * max(1.0, abs(want)):
+            return False
+        agreed += 1
+    return agreed > 0
+
+
 def _equivalent(got, expected, samples, seed, degree):
     symbols = sorted(got.free_symbols | expected.free_symbols, key=lambda s: s.name)
+    if len(symbols) == 1 and got.has(*PIECEWISE) and not expected.has(*PIECEWISE):
+        # Each piece of the answer must equal the expected expression where that piece holds, tried at
+        # points of its own part of the line, so that no piece can hide where the usual points fall short.
+        pieces = _pieces(got, symbols[0])
+        if pieces is not None:
+            return all(
+                not piece.has(*PIECEWISE) and _piece_agrees(piece, expected, symbols[0], where, samples, seed, degree)
+                for piece, where in pieces
+            )
     if _exact_rational(got) and _exact_rational(expected):
         terms = sum(_expanded_terms(e, degree, len(symbols)) for e in (got, expected))
         if terms <= EXACT_TERMS:  # equal as rational functions: their difference is zero in Q(symbols)

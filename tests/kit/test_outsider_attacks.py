@@ -361,8 +361,6 @@ def test_the_honest_student_beside_the_attacks_gets_full_marks(graded_39):
     assert honest["score"] == honest["max_score"] == 10, honest
 
 
-@pytest.mark.xfail(strict=True, reason="expect_equivalent samples only |x| <= 10**1.5: Heaviside(x - 50)·x**5 or "
-                   "Max(0, x - 40) added to the right answer is never seen, and the wrong answer gets full marks")
 def test_an_answer_right_only_where_the_points_fall_gets_no_points(graded_39):
     status = graded_39.status("steered")
     assert status["symbolic_derivative"] != "pass" and status["chain_rule_derivative"] != "pass", status
