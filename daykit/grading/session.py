@@ -450,6 +450,9 @@ class Session:
 def _raised(name: str, reply: dict) -> Exception:
     """The student's exception as its built-in kind, with the student's own message kept apart."""
     kind = reply.get("kind") if isinstance(reply.get("kind"), str) else None
+    base = getattr(builtins, kind, None) if kind else None
+    if not (isinstance(base, type) and issubclass(base, Exception) and base.__name__ == kind):
+        kind = None  # a name the worker sent is shown only when it is a built-in exception's own name
     shown = kind or "an exception"
     try:
         error = student_exception(kind)(f"{name} raised {str(reply.get('raised'))[:MAX_MESSAGE]}")

@@ -130,8 +130,8 @@ def _message(exc: BaseException) -> str:
 def _builtin_kind(exc: BaseException) -> str | None:
     """The nearest built-in exception class of ``exc`` (LinAlgError → ValueError), if it is an Exception."""
     for cls in type(exc).__mro__:
-        if cls.__module__ == "builtins" and issubclass(cls, Exception) and cls is not Exception:
-            return cls.__name__
+        if getattr(builtins, cls.__name__, None) is cls and issubclass(cls, Exception) and cls is not Exception:
+            return cls.__name__  # a class of the builtins module itself, not one that only claims to be
     return None
 
 
