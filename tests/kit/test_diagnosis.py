@@ -12,8 +12,11 @@ must be none. The figures per day are printed. The same run writes the class vie
 import ast
 import functools
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import types
 from dataclasses import dataclass
@@ -29,7 +32,7 @@ from daykit.checking.variants import load_variants
 from daykit.checking.verify import diagnosis_notes
 from daykit.course import Course
 from daykit.demo.run import dependents
-from daykit.demo.sample_class import function_source, submission_module
+from daykit.demo.sample_class import function_source, submission_module, submission_source
 from daykit.grading import grade
 from daykit.grading.grade import ClassRun, Submission, grade_together
 from daykit.grading.reports import class_reports
@@ -155,11 +158,12 @@ def everything():
 
 
 def sample(day: str, items: list[Item]) -> list[Item]:
-    """What the real grader grades (in the test's time budget): the hand-written mistakes, and per task one
-    rewritten mistake (a diagnosable one where there is) and one new mistake. The right variants pass
-    through the grader in test_grade_variants, and a task that passes gets no diagnosis field at all."""
+    """What the real grader grades (in the test's time budget): the hand-written mistakes, per task one
+    rewritten mistake (a diagnosable one where there is), and on the first two days one new mistake per
+    task (every day's new mistakes are graded in-process). The right variants pass through the grader in
+    test_grade_variants, and a task that passes gets no diagnosis field at all."""
     chosen = [i for i in items if i.kind == "hand"]
-    for kind in ("rewrite", "novel"):
+    for kind in ("rewrite", "novel") if day in COURSE.days()[:2] else ("rewrite",):
         first: dict[str, Item] = {}
         for item in items:
             better = item.task not in first or (item.diagnosable and not first[item.task].diagnosable)
@@ -297,3 +301,28 @@ def test_verify_names_the_variants_no_check_tells_apart():
             assert task.diagnose(task.variants[variant.slug][1]) is None
     # a variant that no call tells from the reference is noted too, with the reason
     assert any("is never diagnosed: no check's call tells it apart" in n for n in diagnosis_notes(COURSE, "day_45"))
+
+
+def test_pytest_and_daykit_check_name_it_from_the_visible_checks(tmp_path):
+    """A student's file with a known mistake in hand-written code: pytest's failure and `daykit check` (what
+    `watch` runs) say which mistake it is; a mistake the library does not hold gets no such line."""
+    day, why = "day_40", "divides by h instead of 2h"
+    solution = COURSE.solution(day).read_text(encoding="utf-8")
+    mistaken = tmp_path / "mistaken" / f"{day}.py"
+    novel = tmp_path / "novel" / f"{day}.py"
+    for path, source in ((mistaken, HAND_WRITTEN[day][("central_difference", why)].lstrip("\n")),
+                         (novel, novel_mistakes(day, "central_difference")[0])):
+        path.parent.mkdir()
+        path.write_text(submission_source(solution, {"central_difference": source}))
+    line = f"It behaves like a known mistake: {why}."
+    env = {**os.environ, "COLUMNS": "200"}
+    tested = subprocess.run([sys.executable, "-m", "pytest", f"tests/test_{day}.py", "-p", "no:cacheprovider",
+                             "--target", str(mistaken)], cwd=COURSE.root, capture_output=True, text=True, env=env,
+                            timeout=300)
+    assert tested.returncode == 1 and line in tested.stdout, tested.stdout + tested.stderr
+    for path, named in ((mistaken, True), (novel, False)):
+        checked = subprocess.run([sys.executable, "-m", "daykit", "check", "40", "--target", str(path)],
+                                 cwd=COURSE.root, capture_output=True, text=True, env=env, timeout=300)
+        flat = " ".join(checked.stdout.split())
+        assert "central_difference" in flat and checked.returncode == 1, checked.stdout + checked.stderr
+        assert (line in flat) is named and ("known mistake" in flat) is named, checked.stdout + checked.stderr
