@@ -589,7 +589,8 @@ def reference_logits(X_train, labels, X_test, learning_rate=0.5, n_iterations=30
     return Z_test @ w + b
 
 
-def check_classifies(penguin_classifier, X_train, species_train, X_test, truth, call, positive="Gentoo", margin=0.5):
+def check_classifies(penguin_classifier, X_train, species_train, X_test, truth, call, positive="Gentoo", margin=0.5,
+                     n_iterations=300):
     """0/1 integers for every test row, right at least where a neuron trained as specified is confidently right.
 
     The bound is derived from the data: the checks train the neuron the docstring describes and count
@@ -597,7 +598,10 @@ def check_classifies(penguin_classifier, X_train, species_train, X_test, truth, 
     [0.38, 0.62]); a correct answer may differ from it only on the rows it is unsure of.
     """
     truth = np.asarray(truth)
-    got = penguin_classifier(X_train, list(species_train), X_test, positive=positive)
+    if n_iterations == 300:
+        got = penguin_classifier(X_train, list(species_train), X_test, positive=positive)
+    else:
+        got = penguin_classifier(X_train, list(species_train), X_test, positive=positive, n_iterations=n_iterations)
     classes = expect_array(got, (len(X_test),), call=call, what="the predicted classes")
     expect_true(
         got.dtype.kind in "iu" and np.all((classes == 0) | (classes == 1)),
@@ -606,7 +610,8 @@ def check_classifies(penguin_classifier, X_train, species_train, X_test, truth, 
         "the result should be an integer array of 0s and 1s",
     )
     labels = np.array([name == positive for name in species_train], dtype=float)
-    z = reference_logits(np.asarray(X_train, dtype=float), labels, np.asarray(X_test, dtype=float))
+    z = reference_logits(np.asarray(X_train, dtype=float), labels, np.asarray(X_test, dtype=float),
+                         n_iterations=n_iterations)
     sure = np.abs(z) >= margin
     bound = int(np.sum(sure & ((z >= 0) == (truth == 1))))
     right = int(np.sum(classes == truth))
