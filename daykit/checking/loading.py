@@ -111,7 +111,10 @@ def load_target(path: Path, name: str, notes: list[str] | None = None) -> tuple[
     A notebook's cells run as IPython runs them (see ``ipython_cells``, the grader's worker does the
     same); what they asked for and did not get (a shell command, say) is added to ``notes``.
     """
-    namespace: dict = {"__name__": name, "__file__": str(path)}
+    module = types.ModuleType(name)
+    module.__file__ = str(path)
+    sys.modules[name] = module  # as the grader's worker does: code that looks its module up (dataclasses) finds it
+    namespace: dict = module.__dict__
     if not path.exists():
         return namespace, f"{path} does not exist."
     if path.suffix == ".ipynb":

@@ -40,7 +40,7 @@ from daykit.grading.worker import Limits
 from daykit.grading.zygote import Zygote
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
 
-RESULTS_VERSION = 1
+RESULTS_VERSION = 2  # 2: a hidden check's message holds no value; a result of version 1 is graded again
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 
 

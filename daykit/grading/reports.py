@@ -29,6 +29,7 @@ CSV_COLUMNS = [
     "raw_score", "late_submission_penalty", "score", "max_score",
 ]
 MARKS = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "not_started": "·"}
+MAX_MESSAGE = 600  # as the grader caps them: a results document from elsewhere is capped here too
 WORDS = {"pass": "passed", "fail": "failed", "error": "error", "timeout": "timed out", "not_started": "not started"}
 
 
@@ -158,7 +159,8 @@ def feedback(day: Day, doc: dict) -> str:
         elif task["status"] == "not_started":
             lines.append("Not started: the function still raises NotImplementedError.")
         else:
-            lines.append(task["message"] or "A check did not pass.")
+            message = str(task["message"] or "A check did not pass.")
+            lines.append(message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "...")
             found = task.get("diagnosis")
             if isinstance(found, dict) and found.get("reason"):
                 lines += ["", diagnosis_message(str(found["reason"]))]

@@ -168,6 +168,21 @@ class Worker:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+class NotPlainData:
+    """What a check gets for an answer that cannot cross as plain data (an object of the student's own
+    class, a generator...): a value of no type the checks accept, so that they refuse it as they refuse
+    the object itself in-process, and the verdict is the same (a failed check, not an error)."""
+
+    __slots__ = ("description",)
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+    def __repr__(self) -> str:
+        return (f"<{self.description}, which is not plain data: return numbers, NumPy arrays, SymPy expressions, "
+                "or tuples, lists and dicts of them>")
+
+
 class RemoteObject:
     """The grader's stand-in for an object of the submission's own, while a check's callable runs on it:
     every operation is carried out by the worker on the real object."""
@@ -266,7 +281,8 @@ class Session:
         self.isolation: list[str] = []
         self.notes: list[str] = []
         self.fatal: StudentError | TaskTimeout | None = None
-        self.callables: list = []  # the checks' callables handed to the call under way
+        self.callables: dict = {}  # the checks' callables handed to the call under way, by number
+        self.numbered = 0  # numbers are never reused, so a stand-in kept from an earlier call reaches nothing
         self.callbacks = 0
         self._start()
 
@@ -311,8 +327,9 @@ class Session:
         if type(value) is dict:
             return {k: self._outbound(v) for k, v in value.items()}
         if callable(value) and not isinstance(value, type):
-            self.callables.append(value)
-            return Reference("f", len(self.callables) - 1)
+            self.numbered += 1
+            self.callables[self.numbered] = value
+            return Reference("f", self.numbered)
         return value
 
     def _inbound(self, value, what: str):
@@ -335,9 +352,11 @@ class Session:
         """Run a check's callable on the arguments the worker sent; the reply for the worker."""
         self._spend("the code called a function passed in")
         number = request.get("callback")
-        if not (isinstance(number, int) and 0 <= number < len(self.callables)):
+        if not (isinstance(number, int) and 0 < number <= self.numbered):
             raise failure(ChannelError, "the process called back a function it was never given",
                           "the process broke the protocol")
+        if number not in self.callables:  # kept from an earlier call: usable during its own call only
+            return {"raised": "RuntimeError"}
         args = self._inbound(request.get("args"), "a function passed in was given")
         kwargs = self._inbound(request.get("kwargs"), "a function passed in was given")
         if not isinstance(args, list) or not isinstance(kwargs, dict):
@@ -373,7 +392,7 @@ class Session:
         if self.worker is None or not self.worker.alive:
             raise failure(StudentError, f"{name} cannot run: the process ended earlier in this task",
                           f"{name} cannot run: the process ended earlier in this task")
-        self.callables = []
+        self.callables = {}
         message = ("call", name, self._outbound(tuple(args)), self._outbound(dict(kwargs)))
         try:
             reply = self.worker.request(message, self.deadline, self._callback)
@@ -386,7 +405,7 @@ class Session:
         except ChannelError as exc:
             raise failure(ChannelError, f"{name}: {exc}", f"{name}: {exc.public}") from None
         finally:
-            self.callables = []
+            self.callables = {}
         self._copy_back(name, reply.get("changed"), args, kwargs)
         if "value" in reply:
             try:
@@ -402,12 +421,7 @@ class Session:
             raise failure(StudentError, f"{name} could not be called: {reply['internal']}",
                           f"{name} could not be called")
         if "unsendable" in reply:
-            raise failure(
-                StudentError,
-                f"{name} returned {str(reply['unsendable'])[:200]}, which is not plain data: return numbers, "
-                "NumPy arrays, SymPy expressions, or tuples, lists and dicts of them",
-                f"{name} returned something that is not plain data",
-            )
+            return NotPlainData(str(reply["unsendable"])[:200])
         raise failure(StudentError, f"{name}: the process sent a malformed reply", f"{name}: a malformed reply")
 
     def _copy_back(self, name: str, changed, args: tuple, kwargs: dict) -> None:

@@ -8,10 +8,9 @@ own task (and may cost the tasks that call it, as it would in a notebook).
 
 import pytest
 
-from daykit.authoring.model import load_day
 from daykit.course import Course
-from daykit.demo.sample_class import sample_class, submission_module
-from daykit.grading.grade import ClassRun, Submission, grade_together
+from daykit.demo.sample_class import sample_class
+from tests.kit.variant_class import graded_class
 
 pytestmark = pytest.mark.slow
 
@@ -19,23 +18,8 @@ COURSE = Course.here()
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("variants")
-    batches, students = [], {}
-    for day in COURSE.days():
-        members = sample_class(COURSE, day)
-        students[day] = {s.student_id: s for s in members}
-        submissions = []
-        for student in members:
-            path = folder / day / f"{student.student_id}.py"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(submission_module(COURSE, day, student.replacements))
-            submissions.append(Submission(student.student_id, path))
-        batches.append((ClassRun(COURSE, load_day(COURSE, day), force=True, results=folder / "results" / day),
-                        submissions))
-    results = grade_together(batches)
-    return {day: {doc["student"]: doc for doc in docs} for day, docs in zip(COURSE.days(), results, strict=True)}, \
-        students
+def graded():
+    return graded_class()  # graded once per session, shared with test_parity
 
 
 def cases():
