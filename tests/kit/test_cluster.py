@@ -23,11 +23,14 @@ from daykit.course import CourseError
 from daykit.grading import remote
 from daykit.grading.cluster import pool
 from daykit.grading.grade import ClassRun, Plan, Submission, graded_day
-from tests.kit.test_grade import COURSE, DAY, LIMITS, REFERENCE, STUB, notebook, with_body
+from daykit.grading.worker import Limits
+from tests.kit.test_grade import COURSE, DAY, REFERENCE, STUB, notebook, with_body
 
 distributed = pytest.importorskip("distributed")
 
 pytestmark = pytest.mark.slow
+# Two runs of one class are compared: limits with room, so that no honest task times out on a busy machine.
+LIMITS = Limits(task_seconds=5, load_seconds=10, memory_bytes=512 * 2**20)
 
 CLASS = {
     "reference.py": REFERENCE,
@@ -35,7 +38,7 @@ CLASS = {
     "hang.py": with_body("numerical_gradient", "while True:\n    pass"),
     "crash.py": with_body("symbolic_derivative", "import os\nos._exit(3)"),
     "memory_hog.py": with_body("symbolic_derivative", "hog = bytearray(8 * 2**30)"),
-    "slow.py": with_body("numerical_gradient", "import time\ntime.sleep(1)"),  # well within its 3 s
+    "slow.py": with_body("numerical_gradient", "import time\ntime.sleep(1)"),  # well within its 5 s
     "nb_reference.ipynb": notebook(),
     "nb_unreadable.ipynb": '{"cells": [ this is not json',
 }
