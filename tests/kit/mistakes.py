@@ -104,4 +104,86 @@ def softmax(z):
     return np.array(out).T
 ''',
     },
+    "day_43": {
+        ("hessian", "keeps only the diagonal: the mixed terms are missing"): '''
+def hessian(expr, variables):
+    size = len(variables)
+    rows = [[0] * size for _ in range(size)]
+    for k, v in enumerate(variables):
+        first = sp.diff(expr, v)
+        rows[k][k] = sp.diff(first, v)
+    return sp.Matrix(rows)
+''',
+        ("jacobian", "transposed: rows are variables, columns are functions"): '''
+def jacobian(exprs, variables):
+    table = []
+    for v in variables:
+        table.append([sp.diff(f, v) for f in exprs])
+    return sp.Matrix(table)
+''',
+    },
+    "day_44": {
+        ("regression_cost", "divides by m, not 2m (the mean squared error)"): '''
+def regression_cost(y_hat, y):
+    predicted = np.asarray(y_hat, dtype=float)
+    target = np.asarray(y, dtype=float)
+    if predicted.shape != target.shape or target.size == 0:
+        raise ValueError("y_hat and y must have one shape")
+    total = 0.0
+    for a, b in zip(predicted.ravel(), target.ravel()):
+        total += (a - b) * (a - b)
+    return total / target.size
+''',
+        ("log_loss", "forgets the minus sign: a negative loss"): '''
+def log_loss(p, y, eps=1e-12):
+    probs = np.asarray(p, dtype=float)
+    labels = np.asarray(y, dtype=float)
+    if probs.shape != labels.shape or labels.size == 0:
+        raise ValueError("p and y must have one shape")
+    safe = np.minimum(np.maximum(probs, eps), 1 - eps)
+    terms = labels * np.log(safe) + (1 - labels) * np.log(1 - safe)
+    return float(terms.sum() / labels.size)
+''',
+    },
+    "day_41": {
+        ("mse_gradient", "sign slip: uses the residual y − Xθ"): '''
+def mse_gradient(theta, X, y):
+    weights = np.asarray(theta, dtype=float)
+    features = np.asarray(X, dtype=float)
+    targets = np.asarray(y, dtype=float)
+    if features.ndim != 2 or weights.shape != (features.shape[1],) or targets.shape != (features.shape[0],):
+        raise ValueError("theta, X and y do not fit together")
+    m = len(targets)
+    grad = np.zeros(len(weights))
+    for row, target in zip(features, targets):
+        grad += (target - row @ weights) * row
+    return 2 * grad / m
+''',
+    },
+    "day_45": {
+        ("compare_methods", "reports relative errors instead of absolute ones"): '''
+def compare_methods(expr, x0, step=1e-6):
+    free = sorted(expr.free_symbols, key=lambda s: s.name)
+    if len(free) != 1 or step <= 0:
+        raise ValueError("expr needs exactly one symbol and step must be positive")
+    x = free[0]
+    clock = time.perf_counter
+    start = clock()
+    exact = float(sp.diff(expr, x).subs(x, x0))
+    symbolic_seconds = clock() - start
+    g = sp.lambdify(x, expr, modules=[{"sqrt": lambda value: value ** 0.5}])  # dual numbers have no np.sqrt
+    start = clock()
+    finite = (g(x0 + step) - g(x0)) / step
+    finite_seconds = clock() - start
+    start = clock()
+    forward = forward_mode_derivative(g, x0)[1]
+    forward_seconds = clock() - start
+    scale = abs(exact)
+    return {
+        "symbolic": {"derivative": exact, "error": 0.0, "seconds": symbolic_seconds},
+        "finite_difference": {"derivative": finite, "error": abs(finite - exact) / scale, "seconds": finite_seconds},
+        "forward_mode": {"derivative": forward, "error": abs(forward - exact) / scale, "seconds": forward_seconds},
+    }
+''',
+    },
 }
