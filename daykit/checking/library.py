@@ -8,6 +8,7 @@ checks' calls only, no reference value.
 
 from __future__ import annotations
 
+import dis
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class TaskLibrary:
     reference: list[Outcome]
     variants: dict[str, tuple[Variant, list[Outcome]]] = field(default_factory=dict)
     ignored: list[frozenset] = field(default_factory=list)  # per call: the parts that change between runs
+    uses: frozenset = frozenset()  # the other tasks it calls, or its checks call with it
 
     def blind(self, outcomes: list[Outcome]) -> list[Outcome]:
         """Outcomes with the parts of their values that change from run to run even in the reference ignored."""
@@ -125,6 +127,15 @@ def record_calls(task: str, checks: list[Check], reference: dict[str, Callable])
     return calls
 
 
+def _names(code) -> set[str]:
+    """The global names a function's code (nested functions included) loads (not its attributes' names)."""
+    found = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    for constant in code.co_consts:
+        if hasattr(constant, "co_names"):
+            found |= _names(constant)
+    return found
+
+
 def _timed(function: Callable, seconds: float) -> Callable:
     def call(*args, **kwargs):
         try:
@@ -165,7 +176,8 @@ class Library:
                 again = [observe(reference[task], c) for c in calls]
                 ignored = [paths | frozenset(differing(a.value, b.value)) if a.kind == b.kind == "value" else paths
                            for paths, a, b in zip(ignored, first, again, strict=True)]
-            library = TaskLibrary(task, calls, [], ignored=ignored)
+            uses = _names(reference[task].__code__) | {n for c in checks if c.task == task for n in c.tasks}
+            library = TaskLibrary(task, calls, [], ignored=ignored, uses=frozenset(uses & set(names)) - {task})
             library.reference = library.blind(first)
             for variant in wrong:
                 function = _timed(variant.bound(namespace), VARIANT_SECONDS)
@@ -214,9 +226,12 @@ def diagnose_results(library: Library, results: list, functions: dict[str, Calla
     """
     from daykit.checking.runner import Status, _off_the_clock
 
+    failed = {r.task for r in results if r.status is not Status.PASS}
     for result in results:
         if result.status not in (Status.FAIL, Status.ERROR) or result.task not in library.tasks:
             continue
+        if library.tasks[result.task].uses & failed:
+            continue  # it may fail for another task it calls: its own code is not known to be wrong
         function = functions.get(result.task)
         if not callable(function):
             continue

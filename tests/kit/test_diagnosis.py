@@ -326,3 +326,25 @@ def test_pytest_and_daykit_check_name_it_from_the_visible_checks(tmp_path):
         flat = " ".join(checked.stdout.split())
         assert "central_difference" in flat and checked.returncode == 1, checked.stdout + checked.stderr
         assert (line in flat) is named and ("known mistake" in flat) is named, checked.stdout + checked.stderr
+
+
+def test_a_task_failing_through_another_task_it_calls_is_not_named():
+    """day_40's gradient calls partial_derivative: with a wrong partial_derivative, gradient fails too, yet its
+    own code is the reference's. The mistake is named on partial_derivative, and nothing on gradient."""
+    day = "day_40"
+    library = library_of(day)
+    assert "partial_derivative" in library.tasks["gradient"].uses
+    assert "gradient" not in library.tasks["partial_derivative"].uses
+    variant = next(v for v in load_variants(COURSE.variants(day))
+                   if v.task == "partial_derivative" and v.why == "a forward difference")
+    namespace, error = load_target(COURSE.solution(day), "daykit_diagnosis_test_uses")
+    assert error is None
+    exec(compile(rewritten(variant.source()), "<rewritten>", "exec"), namespace)  # noqa: S102 - our own code
+    checks = load_checks(COURSE, day)
+    functions = callables(namespace)
+    results = [grade_task(name, 3, [c for c in checks if c.task == name], functions, "a submission")
+               for name in ("partial_derivative", "gradient")]
+    assert [r.status.value for r in results] == ["fail", "fail"]
+    diagnose_results(library, results, functions)
+    assert results[0].diagnosis == {"variant": variant.slug, "reason": variant.why}
+    assert results[1].diagnosis is None
