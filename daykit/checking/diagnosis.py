@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import hashlib
 import importlib
 import io
@@ -328,12 +329,14 @@ class VisibleTask:
     telling: list[str]
     ignored: dict[str, list]
     variants: dict[str, dict]  # slug -> {"reason": why, "outcomes": {key: fingerprint | AS_REFERENCE}}
+    uses: list[str] = dataclasses.field(default_factory=list)  # the other tasks it calls (see library.py)
 
     def salt(self, key: str) -> str:
         return f"{self.task}|{key}"
 
     def as_json(self) -> dict:
-        return {"task": self.task, "telling": self.telling, "ignored": self.ignored, "variants": self.variants}
+        return {"task": self.task, "telling": self.telling, "ignored": self.ignored, "variants": self.variants,
+                "uses": self.uses}
 
     @classmethod
     def from_json(cls, data: dict) -> VisibleTask:
@@ -341,7 +344,8 @@ class VisibleTask:
         variants = {str(slug): {"reason": str(v["reason"]),
                                 "outcomes": {str(k): str(o) for k, o in v["outcomes"].items()}}
                     for slug, v in data["variants"].items()}
-        return cls(str(data["task"]), [str(k) for k in data["telling"]], ignored, variants)
+        return cls(str(data["task"]), [str(k) for k in data["telling"]], ignored, variants,
+                   [str(u) for u in data.get("uses", [])])
 
     def diagnose(self, observed: dict[str, tuple[Outcome, bool]]) -> Diagnosis | None:
         """The variant the observed calls (key -> (outcome, whether its check went past it)) fit alone.
@@ -412,9 +416,10 @@ def observe_checks(task: str, checks: list, functions: dict[str, Callable],
 
 
 def diagnose_visible(table: dict[str, VisibleTask], task: str, checks: list,
-                     functions: dict[str, Callable]) -> Diagnosis | None:
-    """The diagnosis of a failing task from its visible checks alone (a practice run, pytest)."""
-    if task not in table:
+                     functions: dict[str, Callable], failed: set[str] | frozenset = frozenset()) -> Diagnosis | None:
+    """The diagnosis of a failing task from its visible checks alone (a practice run, pytest); none while a
+    task it calls (``failed``: those that did not pass) may be why it fails."""
+    if task not in table or set(table[task].uses) & set(failed):
         return None
     try:
         observed = observe_checks(task, checks, functions, table[task].ignored)

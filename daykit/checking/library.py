@@ -264,7 +264,7 @@ def visible_table(library: Library) -> dict[str, VisibleTask]:
         if variants:
             found[name] = VisibleTask(name, [task.calls[i].key for i in telling],
                                       {task.calls[i].key: sorted(task.ignored[i]) for i in telling if task.ignored[i]},
-                                      variants)
+                                      variants, sorted(task.uses))
     return found
 
 

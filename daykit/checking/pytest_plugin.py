@@ -228,7 +228,9 @@ def _diagnosis(item: pytest.Item, day: str, task: str, target: Target):
         try:
             table = load_table(Course(Path(item.path).resolve().parents[1]), day)
             with time_limit(limit if can_limit() else None):
-                found[key] = diagnose_visible(table, task, checks, functions)
+                record = item.config.stash.get(_TASKS, {}).get((day, target.label), {})
+                failed = {name for name, (status, _) in record.items() if status != "pass"}
+                found[key] = diagnose_visible(table, task, checks, functions, failed)
         except (Exception, RanPastLimit):  # noqa: BLE001 - a diagnosis is a bonus, never a new failure
             pass
     return found[key]

@@ -169,14 +169,16 @@ def _check_task(name: str, points: int, checks, functions: dict, error, label: s
     return grade_task(name, points, [c for c in checks if c.task == name], functions, label)
 
 
-def _diagnose(result: TaskResult, course: Course, day: str, checks, functions: dict, limit: float) -> None:
+def _diagnose(result: TaskResult, course: Course, day: str, checks, functions: dict, limit: float,
+              failed: set[str]) -> None:
     """Name the known mistake a failed task shows, if its visible checks' calls tell it (diagnosis.py): the
     checks run once more on the task, within a time limit of their own; the day's table is read (or, in
     the instructor's repository, made from the variants) before the clock starts."""
     try:
         table = load_table(course, day)
         with time_limit(limit):
-            found = diagnose_visible(table, result.task, [c for c in checks if c.task == result.task], functions)
+            found = diagnose_visible(table, result.task, [c for c in checks if c.task == result.task], functions,
+                                     failed)
     except (Exception, RanPastLimit):  # noqa: BLE001 - a diagnosis is a bonus, never a new failure
         return
     if found is not None:
@@ -209,6 +211,7 @@ def _child(conn, course: Course, day: str, path: Path, label: str, tasks: list[t
     functions = callables(namespace)
     conn.send(("output", capture.take()))
     conn.send(("loaded", error))
+    failed: set[str] = set()  # the tasks that did not pass: one that calls them is not diagnosed
     for name, points in tasks:
         conn.send(("start", name))
         stop = False
@@ -216,7 +219,7 @@ def _child(conn, course: Course, day: str, path: Path, label: str, tasks: list[t
             with time_limit(limit):
                 result = _check_task(name, points, checks, functions, error and error[0], label)
             if result.status in (Status.FAIL, Status.ERROR):
-                _diagnose(result, course, day, checks, functions, limit)
+                _diagnose(result, course, day, checks, functions, limit, failed)
         except RanPastLimit as exc:
             result = TaskResult(name, Status.TIMEOUT, 0, points, ran_past(name, limit, _where(exc, path, label)))
             stop = True  # the interrupted code may have left things half-changed: a fresh child runs the rest
@@ -229,6 +232,8 @@ def _child(conn, course: Course, day: str, path: Path, label: str, tasks: list[t
             at = _where(exc, path, label)
             result = TaskResult(name, Status.ERROR, 0, points,
                                 f"{name} raised {type(exc).__name__}{f' at {at}' if at else ''}: {exc}")
+        if result.status is not Status.PASS:
+            failed.add(name)
         conn.send(("output", capture.take()))
         conn.send(("done", result))
         if stop:
