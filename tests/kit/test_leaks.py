@@ -315,31 +315,51 @@ def found(text: str, wanted: set[str]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
-    """What ``daykit grade DAY <leaky submissions> --json`` shows and writes, as one text per day."""
-    folder = tmp_path_factory.mktemp("leaks")
-    texts = {}
-    for day in DAYS:
-        files = []
-        for name in LEAKS:
-            path = folder / f"{day}-submissions" / f"{name}.py"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(leaky(day, name))
-            files.append(str(path))
-        results = folder / "results" / day
-        shown = subprocess.run(
-            [sys.executable, "-m", "daykit", "grade", day.removeprefix("day_"), *files, "--json", "--force",
-             "--jobs", "2", "--timeout", "5", "--results", str(results)],
-            cwd=COURSE.root, capture_output=True, text=True, timeout=600,
-        )
-        assert shown.returncode == 0, shown.stderr[-2000:]
-        document = json.loads(shown.stdout)
-        assert {s["student"] for s in document["submissions"]} == set(LEAKS)
-        stored, feedback = sorted((results / "submissions").glob("*.json")), sorted((results / "feedback").glob("*.md"))
-        assert len(stored) == len(feedback) == len(LEAKS)
-        written = [p.read_text() for p in [*stored, *feedback, results / "grades.csv"]]
-        written = [re.sub(r'"seconds": [0-9.e-]+', "", text) for text in written]  # the grader's own timing
-        texts[day] = (document, shown.stdout + "\n".join(written))
-    return texts
+    """What ``daykit grade DAY <leaky submissions> --json`` shows and writes, per day (graded when first
+    asked for): the JSON document, and the text about each submission."""
+    return _Graded(tmp_path_factory.mktemp("leaks"))
+
+
+class _Graded(dict):
+    def __init__(self, folder):
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, day):
+        self[day] = graded_leaks(self.folder, day)
+        return self[day]
+
+
+def graded_leaks(folder, day):
+    """Grade the day's leaky submissions with `daykit grade --json`; what it shows, and what it writes."""
+    files = []
+    for name in LEAKS:
+        path = folder / f"{day}-submissions" / f"{name}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(leaky(day, name))
+        files.append(str(path))
+    results = folder / "results" / day
+    shown = subprocess.run(
+        [sys.executable, "-m", "daykit", "grade", day.removeprefix("day_"), *files, "--json", "--force",
+         "--jobs", "2", "--timeout", "5", "--results", str(results)],
+        cwd=COURSE.root, capture_output=True, text=True, timeout=600,
+    )
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    document = json.loads(shown.stdout)
+    assert {s["student"] for s in document["submissions"]} == set(LEAKS)
+    stored, feedback = sorted((results / "submissions").glob("*.json")), sorted((results / "feedback").glob("*.md"))
+    assert len(stored) == len(feedback) == len(LEAKS)
+    grades = (results / "grades.csv").read_text().splitlines()
+    per_student = {}
+    for name in LEAKS:  # what the grader shows and writes about each submission
+        text = "\n".join([
+            json.dumps([s for s in document["submissions"] if s["student"] == name]),
+            (results / "submissions" / f"{name}.json").read_text(),
+            (results / "feedback" / f"{name}.md").read_text(),
+            *[row for row in grades if f",{name}," in row],
+        ])
+        per_student[name] = re.sub(r'"seconds": [0-9.e-]+', "", text)  # the grader's own timing
+    return document, per_student
 
 
 @pytest.mark.parametrize("day", DAYS)
@@ -347,18 +367,23 @@ def test_no_hidden_input_appears_in_what_the_grader_writes(outputs, day):
     seen = inputs(day)
     hidden = tokens(seen[True]) - tokens(seen[False])
     assert hidden, "the hidden checks give no number to look for"
-    leaked = found(outputs[day][1], hidden)
+    # the control, which leaks on visible calls too, shows visible inputs and the checks' own numbers
+    text = "\n".join(t for name, t in outputs[day][1].items() if name != "raises_on_every_call")
+    leaked = found(text, hidden)
     assert not leaked, f"{day}: hidden inputs in the grader's output: {sorted(leaked)}"
 
 
 def test_the_submissions_do_leak_what_visible_checks_give_them(outputs):
-    """The control: the same search finds visible inputs in the same output, so it can see a leak."""
+    """The control: the submission that raises with its inputs on every call shows the visible checks'
+    inputs in what the grader writes, and the same search finds them there."""
     shown = {}
     for day in DAYS:
-        seen = inputs(day)
-        shown[day] = found(outputs[day][1], tokens(seen[False]) - tokens(seen[True]))
-    # a visible check shows the inputs of its first failing call; Day 39's checks call with the defaults
-    assert sum(bool(hits) for hits in shown.values()) >= 4, shown
+        control = outputs[day][1]["raises_on_every_call"]
+        assert "raised ValueError: (" in control, control[:500]
+        visible = {repr(v) for v in inputs(day)[False] if not float(v).is_integer()}
+        shown[day] = found(control, visible)
+    # a visible check shows the inputs of its first failing call (Day 39's checks call with the defaults)
+    assert sum(bool(hits) for hits in shown.values()) >= 5, shown
 
 
 def test_hidden_checks_were_reached_and_say_only_the_kind_of_failure(outputs):
