@@ -35,6 +35,18 @@ def release(course: Course, days: list[str]) -> dict[str, Path]:
     return released
 
 
+def released(course: Course, days: list[str]) -> dict[str, Path]:
+    """Each day's release notebook, released again with nbgrader when missing or older than its source."""
+    stale = [
+        d for d in days
+        if not course.release_notebook(d).exists()
+        or course.release_notebook(d).stat().st_mtime < course.source_notebook(d).stat().st_mtime
+    ]
+    if stale:
+        release(course, stale)
+    return {d: course.release_notebook(d) for d in days}
+
+
 def run(args) -> int:
     course = Course.here()
     days = course.select(args.days)

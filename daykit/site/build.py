@@ -21,6 +21,7 @@ from pathlib import Path
 
 from daykit.authoring.model import Day, load_day
 from daykit.course import Course, CourseError
+from daykit.nbgrader.release import released  # loads nbgrader only when a day needs releasing
 from daykit.site.audit import site_leaks
 from daykit.site.config import mkdocs_config, write_assets, write_config
 from daykit.site.lite import build_lite, check_pyodide, notebook_url
@@ -38,20 +39,6 @@ class SiteLeak(CourseError):
     def __init__(self, problems: list[str]):
         super().__init__("the built site holds what a student must not see:\n" + "\n".join(problems))
         self.problems = problems
-
-
-def student_notebooks(course: Course, days: list[str]) -> dict[str, Path]:
-    """Each day's release notebook, released again with nbgrader when missing or older than its source."""
-    stale = [
-        d for d in days
-        if not course.release_notebook(d).exists()
-        or course.release_notebook(d).stat().st_mtime < course.source_notebook(d).stat().st_mtime
-    ]
-    if stale:
-        from daykit.nbgrader.release import release  # nbgrader is loaded only when a release is needed
-
-        release(course, stale)
-    return {d: course.release_notebook(d) for d in days}
 
 
 def write_docs(course: Course, models: list[Day], notebooks: dict[str, Path], docs: Path, title: str,
@@ -114,7 +101,7 @@ def build_site(course: Course, out: Path, days: list[str] | None = None, *, lite
         raise CourseError(f"{out} is not empty and holds no earlier site ({MANIFEST}): choose another folder.")
     days = course.select(days)
     models = [load_day(course, d) for d in days]
-    notebooks = student_notebooks(course, days)
+    notebooks = released(course, days)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:

@@ -29,6 +29,7 @@ from pathlib import Path
 from daykit.authoring.model import solution_regions
 from daykit.checking.diagnosis import AS_REFERENCE, VisibleTask, fingerprint, table_path
 from daykit.course import Course, CourseError
+from daykit.nbgrader.release import released  # loads nbgrader only when a day needs releasing
 from daykit.student.practice import practice_day
 from daykit.student.readme import student_readme
 
@@ -94,20 +95,6 @@ pythonpath = ["."]
 
 
 # ------------------------------------------------------------------------------------------ collect
-
-
-def release_notebooks(course: Course, days: list[str]) -> dict[str, Path]:
-    """Each day's nbgrader release notebook, released again when missing or older than its source."""
-    stale = [
-        d for d in days
-        if not course.release_notebook(d).exists()
-        or course.release_notebook(d).stat().st_mtime < course.source_notebook(d).stat().st_mtime
-    ]
-    if stale:
-        from daykit.nbgrader.release import release  # nbgrader is loaded only when a release is needed
-
-        release(course, stale)
-    return {d: course.release_notebook(d) for d in days}
 
 
 def _distribution(requirement: str) -> str:
@@ -482,7 +469,7 @@ def student_repo(course: Course, dest: Path, days: list[str] | None = None, forc
     if shutil.which("git") is None:
         raise CourseError("git is not installed: the student edition is written as a git repository (install git, "
                           "for example `apt-get install git`).")
-    files = edition_files(course, days, release_notebooks(course, days))
+    files = edition_files(course, days, released(course, days))
     write_edition(files, dest, force)
     if site:
         from daykit.site.build import SiteLeak, build_site  # MkDocs and JupyterLite load only for --site
