@@ -450,16 +450,12 @@ def careless_forms(graded_39, tmp_path_factory) -> tuple[dict[str, str], dict[st
         **graded_39.status("piecewise"), "numerical_gradient": graded_39.status("longdouble")["numerical_gradient"]}
 
 
-@pytest.mark.xfail(strict=True, reason="a SymPy Piecewise is not on the wire's allow-list: a correct derivative "
-                   "written as one passes pytest and fails daykit grade ('which the grader does not accept')")
 def test_a_correct_piecewise_answer_gets_the_same_verdict_from_pytest_and_the_grader(careless_forms):
     by_pytest, by_grader = careless_forms
     assert by_pytest["symbolic_derivative"] == "pass"
     assert by_grader["symbolic_derivative"] == "pass"
 
 
-@pytest.mark.xfail(strict=True, reason="np.longdouble is not on the wire's allow-list: expect_array takes a float128 "
-                   "array in pytest, and the grader fails the task ('a NumPy array of dtype float128')")
 def test_a_longdouble_result_gets_the_same_verdict_from_pytest_and_the_grader(careless_forms):
     by_pytest, by_grader = careless_forms
     assert by_pytest["numerical_gradient"] == "pass"

@@ -137,3 +137,16 @@ def test_deep_nesting_is_refused_not_a_crash():
 def test_what_is_not_plain_data_cannot_be_sent(value):
     with pytest.raises(Unsendable):
         encode(value)
+
+
+def test_a_piecewise_answer_and_a_long_double_array_cross_as_they_are_judged_in_process():
+    x = sp.Symbol("x")
+    piecewise = sp.Piecewise((x * (3 * x - 4), x < 0), (0, sp.And(x >= 0, sp.Ne(x, 2))), (1, True))
+    assert decode(loads(dumps(encode(piecewise)))) == piecewise
+    extended = np.array([1.5, 2.25], dtype=np.longdouble)
+    back = decode(loads(dumps(encode(extended))))
+    assert back.dtype == np.float64 and back.tolist() == [1.5, 2.25]
+    not_a_condition = ["Piecewise", ["ExprCondPair", ["Symbol", "x"], ["Integer", "3"]]]
+    for forged in (not_a_condition, ["StrictLessThan", ["Symbol", "x"]]):
+        with pytest.raises(WireError):
+            decode({"$sympy": forged})
