@@ -151,14 +151,35 @@ class Shell:
         return self.user_ns
 
     def install(self, into_builtins: bool = False) -> None:
-        """Make ``get_ipython`` and ``display`` resolvable from the namespace's code, as in a kernel:
-        ``display`` in the process's builtins (a worker) or in the namespace's own copy of them."""
+        """Make what a kernel gives a notebook resolvable from the namespace's code: ``get_ipython`` (also
+        as ``IPython.get_ipython``), ``In`` and ``Out``, and ``display`` and ``__IPYTHON__`` in the
+        process's builtins (a worker) or in the namespace's own copy of them."""
         self.user_ns["get_ipython"] = self.get_ipython
+        self.user_ns.setdefault("In", [""])
+        self.user_ns.setdefault("Out", {})
         if into_builtins:
             builtins.display = display
+            builtins.__IPYTHON__ = True
             self.user_ns["__builtins__"] = builtins
         else:
-            self.user_ns["__builtins__"] = {**vars(builtins), "display": display}
+            self.user_ns["__builtins__"] = {**vars(builtins), "display": display, "__IPYTHON__": True}
+        import IPython
+        import IPython.core.getipython
+
+        IPython.get_ipython = IPython.core.getipython.get_ipython = self.get_ipython
+
+    # What matplotlib asks of a kernel's shell when pyplot is imported under IPython: nothing to do here.
+    class _Events:
+        def register(self, event: str, function) -> None:
+            pass
+
+        def unregister(self, event: str, function) -> None:
+            pass
+
+    events = _Events()
+
+    def enable_gui(self, gui=None) -> None:
+        pass
 
     def get_ipython(self) -> Shell:
         return self
@@ -170,9 +191,12 @@ class Shell:
 
     # ---------------------------------------------------------------------------------- running code
 
-    def run(self, source: str, label: str, first_line: int = 1) -> None:
+    def run(self, source: str, label: str, first_line: int = 1, history: bool = True) -> None:
         """Run one cell: transformed as IPython would, compiled under ``label`` with the cell's own line
-        numbers (``first_line`` is the line the cell starts on), in the namespace. Raises what it raises."""
+        numbers (``first_line`` is the line the cell starts on), in the namespace. Raises what it raises.
+        A cell of the notebook (not one a magic runs) is added to ``In``, as a kernel adds it."""
+        if history and isinstance(self.user_ns.get("In"), list):
+            self.user_ns["In"].append(source)
         saved, self._label = self._label, label
         try:
             code = compile("\n" * (first_line - 1) + transform(source), label, "exec")
@@ -197,7 +221,7 @@ class Shell:
                  *, first_line: int = 1):
         """As IPython's: an error in the cell is reported (here, as a note), not raised."""
         try:
-            self.run(raw_cell, self._label, first_line)
+            self.run(raw_cell, self._label, first_line, history=False)
         except Exception as exc:  # noqa: BLE001 - a kernel shows it and carries on
             self.note(f"an error in a cell run by a magic: {type(exc).__name__}: {_text(exc)}")
 

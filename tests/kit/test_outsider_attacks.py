@@ -470,8 +470,6 @@ def test_the_other_tasks_of_the_careless_student_agree(careless_forms):
 # ----------------------------------------------------------------------------------------- notebooks
 
 
-@pytest.mark.xfail(strict=True, reason="the worker's stand-in is not IPython's: IPython.get_ipython() is None, and "
-                   "In, Out and __IPYTHON__ are undefined, so a notebook a kernel runs whole loses every task")
 def test_a_notebook_that_uses_what_a_kernel_has_gets_full_marks(graded_39):
     kernel = graded_39.stored("kernelisms")
     assert kernel["load_errors"] == [] and kernel["score"] == 10, kernel["load_errors"]
