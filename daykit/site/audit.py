@@ -16,18 +16,17 @@ index, downloads and the notebooks of the JupyterLite build are checked line by 
 
 from __future__ import annotations
 
-import ast
 import html
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from daykit.authoring.model import solution_regions
+from daykit.authoring.secrets import lines as _lines
+from daykit.authoring.secrets import secrets as authored_secrets
 from daykit.course import Course
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-TRIVIAL = {"else", "try", "finally", "pass", "break", "continue", "return", "except", "return None", "return 0"}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 VENDORED = ("assets/", "mathjax/", "lite/")
 AUTHORED_IN_VENDORED = ("lite/files/", "lite/api/")
@@ -37,15 +36,6 @@ VENDORED_MIN = 20
 def vendored(relative: str) -> bool:
     """A file the build copied from a package, as opposed to one it wrote from the course."""
     return relative.startswith(VENDORED) and not relative.startswith(AUTHORED_IN_VENDORED)
-
-
-def _lines(text: str) -> set[str]:
-    found = set()
-    for line in text.splitlines():
-        line = line.strip()
-        if re.search(r"[A-Za-z0-9]", line) and line.rstrip(":") not in TRIVIAL:
-            found.add(line)
-    return found
 
 
 class _Text(HTMLParser):
@@ -95,30 +85,12 @@ def readable(path: Path) -> list[str] | None:
 
 
 def secrets(course: Course, days: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(secret lines, hidden check names), each mapped to where it comes from."""
-    public = set()
+    """(secret lines, hidden check names): the edition's, less the lesson's lines, which a page shows as
+    prose (the exercise file carries them as comments)."""
+    lesson = set()
     for day in days:
-        public |= _lines(course.stub(day).read_text(encoding="utf-8"))
-        public |= _lines(course.checks(day).read_text(encoding="utf-8"))
-        # the lesson as the exercise file carries it, without its comment marks
-        public |= {line.removeprefix("#").strip() for line in _lines(course.stub(day).read_text(encoding="utf-8"))}
-    lines, names = {}, {}
-    for day in days:
-        path = course.solution(day)
-        text = path.read_text(encoding="utf-8")
-        source = text.splitlines()
-        for begin, end in solution_regions(text, path):
-            for line in _lines("\n".join(source[begin + 1 : end])) - public:
-                lines[line] = f"the reference solution of {day}"
-        hidden = course.hidden_checks(day)
-        if hidden.exists():
-            hidden_text = hidden.read_text(encoding="utf-8")
-            for line in _lines(hidden_text) - public:
-                lines.setdefault(line, f"the hidden checks of {day}")
-            for node in ast.parse(hidden_text).body:
-                if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                    names[node.name] = f"the hidden check {node.name} of {day}"
-    return lines, names
+        lesson |= {line.removeprefix("#").strip() for line in _lines(course.stub(day).read_text(encoding="utf-8"))}
+    return authored_secrets(course, days, public=lesson)
 
 
 def site_leaks(course: Course, days: list[str], site: Path) -> list[str]:

@@ -26,7 +26,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from daykit.authoring.model import solution_regions
+from daykit.authoring.secrets import lines as _lines
+from daykit.authoring.secrets import secrets
 from daykit.checking.diagnosis import AS_REFERENCE, VisibleTask, fingerprint, table_path
 from daykit.course import Course, CourseError
 from daykit.nbgrader.release import released  # loads nbgrader only when a day needs releasing
@@ -269,53 +270,6 @@ def write_edition(files: dict[str, bytes], dest: Path, force: bool = False) -> N
 
 
 # -------------------------------------------------------------------------------------------- audit
-
-
-def _meaningful(line: str) -> bool:
-    """A line worth looking for: not blank, not bare punctuation or a lone keyword."""
-    return bool(re.search(r"[A-Za-z0-9]", line)) and line.rstrip(":") not in {
-        "else", "try", "finally", "pass", "break", "continue", "return", "except", "return None", "return 0",
-    }
-
-
-def _lines(text: str) -> set[str]:
-    return {line.strip() for line in text.splitlines() if _meaningful(line.strip())}
-
-
-def solution_lines(course: Course, day: str) -> set[str]:
-    """Lines written in the reference's solution regions."""
-    path = course.solution(day)
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    found = set()
-    for begin, end in solution_regions(text, path):
-        found |= _lines("\n".join(lines[begin + 1 : end]))
-    return found
-
-
-def secrets(course: Course, days: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """The lines and the names that must not appear in the edition, each with where it comes from.
-
-    Reference solution lines and hidden check lines, less those the edition ships on purpose: lines
-    of the stub and of the visible checks (a visible check may well define ``x = sp.Symbol("x")``).
-    """
-    found, names = {}, {}
-    public = set()
-    for day in days:
-        public |= _lines(course.stub(day).read_text(encoding="utf-8"))
-        public |= _lines(course.checks(day).read_text(encoding="utf-8"))
-    for day in days:
-        for line in solution_lines(course, day) - public:
-            found[line] = f"the reference solution of {day}"
-        hidden = course.hidden_checks(day)
-        if hidden.exists():
-            text = hidden.read_text(encoding="utf-8")
-            for line in _lines(text) - public:
-                found.setdefault(line, f"the hidden checks of {day}")
-            for node in ast.parse(text).body:
-                if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                    names[node.name] = f"the hidden check {node.name} of {day}"
-    return found, names
 
 
 def _texts(path: Path) -> list[str]:
