@@ -21,8 +21,7 @@ import io
 import sys
 from pathlib import Path
 
-from daykit.authoring.build import write_atomically
-from daykit.course import Course
+from daykit.course import Course, write_atomically
 from daykit.nbgrader.gradebook import export_csv, scores
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]

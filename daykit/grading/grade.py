@@ -27,13 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from daykit import __version__
-from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day, Task
 from daykit.checking.library import Library, diagnose_results, load_library
 from daykit.checking.loading import LoadError, load_target, notebook_cells
 from daykit.checking.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
 from daykit.checks import sampling_seed
-from daykit.course import Course, CourseError
+from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
 from daykit.grading.session import Session, adopt, zygote
 from daykit.grading.worker import Limits

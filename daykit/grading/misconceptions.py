@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day
+from daykit.course import write_atomically
 
 FAILED = ("fail", "error")
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day
-from daykit.course import Course, CourseError
+from daykit.course import Course, CourseError, write_atomically
 from daykit.grading.reports import Late, class_reports, grades_csv, stored_results
 from daykit.nbgrader.gradebook import GradebookError, Graded, TaskGrade, late_penalties, write_through
 

@@ -19,9 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from daykit.authoring.build import write_atomically
 from daykit.authoring.model import Day
 from daykit.checking.diagnosis import message as diagnosis_message
+from daykit.course import write_atomically
 from daykit.grading.misconceptions import write_misconceptions
 
 CSV_COLUMNS = [
