@@ -11,16 +11,25 @@ NumPy and SymPy.
 
 A failed check raises ``CheckFailure``.  Its ``detail`` describes the call, what came back and what
 was expected; its ``kind`` says the same without any value, and is all a hidden check ever shows.
+
+A failed visible check of a task with known mistakes also says which one the task's code seems to make,
+where its behaviour on the visible checks' calls fits exactly one (see "known mistakes" below; the
+instructor's side, which records the variants' behaviour, is daykit.checking.library).
 """
 
 import cmath
 import contextlib
+import copy
+import hashlib
 import inspect
 import io
+import json
 import math
 import secrets
 import textwrap
 import types
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
@@ -581,6 +590,364 @@ def finite_difference_tolerance(step, second=0.0, third=0.0, scale=1.0, safety=4
     return safety * (truncation + rounding) + 1e-12
 
 
+# ---------------------------------------------------------------------------------- known mistakes
+#
+# What pytest, ``daykit check`` and a notebook's test cells need to name a known mistake from the visible
+# checks alone. A day's table (made by daykit.checking.library from the reference and the known-wrong
+# variants, trusted code a student never gets) keeps, for each task, the visible calls that tell its known
+# mistakes apart and, on each, every mistake's outcome as a salted hash (``fingerprint``), so that no value
+# can be read back from it. A failing task is called once more by its visible checks; where its outcomes
+# hash as one mistake's on every such call, and as no other's, that mistake is named in its author's words.
+
+RTOL, ATOL = 1e-6, 1e-7  # how close two numbers must be to count as the same behaviour
+AS_REFERENCE = "as the reference"  # a variant that does what the reference does on a call (its value not kept)
+MISTAKES = "_daykit_mistakes"  # a notebook's table of known mistakes, made by its setup cell
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a call did: ``kind`` is "value", "raises" (``value`` the built-in exception's name),
+    "timeout", or "unstable" (a variant that did something else when called again: it matches nothing);
+    ``changed`` the array arguments it modified, as (position or name, value after)."""
+
+    kind: str
+    value: object = None
+    changed: tuple = ()
+
+
+def _raised(exc):
+    """The outcome of a call that raised ``exc``: its built-in kind, and whether it said nothing."""
+    said = getattr(exc, "student_message", None)
+    silent = not str(exc if said is None else said).strip()
+    return Outcome("raises", _builtin_kind(exc) + (" with no message" if silent else ""))
+
+
+def _snapshot(value):
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001 - what cannot be copied is kept as it is
+        return value
+
+
+class _Any:
+    """A part of a result that changes from run to run even in the reference (a time measured): ignored."""
+
+    def __repr__(self):
+        return "<any>"
+
+
+ANY = _Any()
+
+
+def blinded(value, paths):
+    """``value`` with the parts at ``paths`` (a frozenset of key and index paths) replaced by ANY."""
+    if not paths:
+        return value
+    if () in paths:
+        return ANY
+    if isinstance(value, dict):
+        return {k: blinded(v, frozenset(p[1:] for p in paths if p[0] == k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [blinded(v, frozenset(p[1:] for p in paths if p[0] == i)) for i, v in enumerate(value)]
+        return items if isinstance(value, list) else tuple(items)
+    return value
+
+
+def _is_number(value):
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _close(a, b):
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= ATOL + RTOL * max(abs(a), abs(b))
+
+
+def same_value(a, b):
+    """Whether two results are the same answer, as the checks would judge them."""
+    try:
+        return _same(a, b)
+    except Exception:  # noqa: BLE001 - what cannot be compared is not the same (a time budget is no Exception)
+        return False
+
+
+def _same(a, b):
+    if a is ANY or b is ANY:
+        return True
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        if _is_number(a):
+            a = sp.sympify(float(a))
+        if _is_number(b):
+            b = sp.sympify(float(b))
+        if isinstance(a, sp.Expr) and isinstance(b, sp.Expr):
+            try:
+                return bool(equivalent(a, b))
+            except TooLarge:
+                return False
+        return isinstance(a, sp.Basic) and isinstance(b, sp.Basic) and bool(a == b)
+    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
+        return (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and a.shape == b.shape
+                and all(_same(x, y) for x, y in zip(a, b, strict=True)))
+    if _is_number(a) and _is_number(b):
+        return _close(float(a), float(b))
+    if isinstance(a, (bool, np.bool_)) or isinstance(b, (bool, np.bool_)):
+        return isinstance(a, (bool, np.bool_)) and isinstance(b, (bool, np.bool_)) and bool(a) == bool(b)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
+            return False
+        if a.dtype.kind in "iuf" and b.dtype.kind in "iuf":
+            return bool(np.allclose(a.astype(float), b.astype(float), rtol=RTOL, atol=ATOL, equal_nan=True))
+        return all(_same(x, y) for x, y in zip(a.ravel().tolist(), b.ravel().tolist(), strict=True))
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(_same(x, y) for x, y in zip(a, b, strict=True)))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
+                and all(_same(a[k], b[k]) for k in a))
+    if callable(a) or callable(b):
+        return callable(a) and callable(b)
+    return type(a) is type(b) and bool(a == b)
+
+
+_POINTS = (0.7, -1.3, 2.1)
+
+
+def _digits(number):
+    """A number to 6 significant digits, and 0 for any below 1e-9 (rounding's noise about zero)."""
+    if not math.isfinite(number):
+        return repr(number)
+    return "0" if abs(number) < 1e-9 else f"{number:.6g}"
+
+
+def _canonical(value):
+    """A text for a value that is the same for the same answer (numbers to 6 significant digits,
+    expressions by their values at fixed points)."""
+    if value is ANY:
+        return "any"
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    if _is_number(value):
+        return f"n{_digits(float(value))}"
+    if isinstance(value, (bool, np.bool_)):
+        return f"b{bool(value)}"
+    if isinstance(value, sp.Expr):
+        symbols = sorted(value.free_symbols, key=lambda s: s.name)
+        values = []
+        for shift, point in enumerate(_POINTS):
+            at = {s: point + 0.37 * i + 0.11 * shift for i, s in enumerate(symbols)}
+            try:
+                number = complex(value.xreplace(at).evalf(20))
+                values.append(f"{_digits(number.real)},{_digits(number.imag)}")
+            except Exception:  # noqa: BLE001 - undefined there
+                values.append("?")
+        return f"e{[s.name for s in symbols]}[{';'.join(values)}]"
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iuf":
+            return f"a{value.shape}[{','.join(_digits(float(x)) for x in value.ravel())}]"
+        return f"a{value.shape}[{','.join(_canonical(x) for x in value.ravel().tolist())}]"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__}[{','.join(_canonical(x) for x in value)}]"
+    if isinstance(value, dict):
+        return "d{" + ",".join(f"{k!r}:{_canonical(value[k])}" for k in sorted(value, key=repr)) + "}"
+    if callable(value):
+        return "callable"
+    try:
+        return f"{type(value).__name__}:{value!r}"[:200]
+    except Exception:  # noqa: BLE001
+        return type(value).__name__
+
+
+def outcome_text(outcome):
+    """An outcome as a canonical text: the same for the same behaviour."""
+    return (f"{outcome.kind}:{_canonical(outcome.value) if outcome.kind == 'value' else outcome.value}"
+            + "".join(f"/{w}={_canonical(v)}" for w, v in outcome.changed))
+
+
+def fingerprint(outcome, salt):
+    """An outcome as a salted hash of its canonical text: what a student's table keeps of a variant's
+    outcome on a visible call, so that no value can be read back from it."""
+    return hashlib.sha256(f"{salt}|{outcome_text(outcome)}".encode()).hexdigest()[:20]
+
+
+def mistake_message(reason):
+    """The words a student reads: what the code seems to do, and what to change."""
+    return (f"It behaves like a known mistake: {reason.rstrip('.')}. "
+            "Change that part of the code, then check again.")
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    variant: str  # the variant's id (its slug)
+    reason: str  # the variant's reason, in the author's words
+
+    def as_dict(self):
+        return {"variant": self.variant, "reason": self.reason}
+
+    @property
+    def message(self):
+        return mistake_message(self.reason)
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Nothing the code prints or warns while it is diagnosed is shown (its calls may be hidden ones)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"), \
+            contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+@dataclass
+class VisibleTask:
+    """What the student's tools need to diagnose one task from its visible checks: the telling visible
+    calls (by key), the parts of their results ignored, and each diagnosable variant's reason and, on each
+    of those calls, its outcome's salted hash (``fingerprint``), or AS_REFERENCE where it does what the
+    reference does. No value is kept: neither the reference's nor a variant's can be read back."""
+
+    task: str
+    telling: list
+    ignored: dict
+    variants: dict  # slug -> {"reason": why, "outcomes": {key: fingerprint | AS_REFERENCE}}
+    uses: list = field(default_factory=list)  # the other tasks it calls: while one fails, no diagnosis
+
+    def salt(self, key):
+        return f"{self.task}|{key}"
+
+    def as_json(self):
+        return {"task": self.task, "telling": self.telling, "ignored": self.ignored, "variants": self.variants,
+                "uses": self.uses}
+
+    @classmethod
+    def from_json(cls, data):
+        ignored = {str(k): [tuple(p) for p in v] for k, v in data["ignored"].items()}
+        variants = {str(slug): {"reason": str(v["reason"]),
+                                "outcomes": {str(k): str(o) for k, o in v["outcomes"].items()}}
+                    for slug, v in data["variants"].items()}
+        return cls(str(data["task"]), [str(k) for k in data["telling"]], ignored, variants,
+                   [str(u) for u in data.get("uses", [])])
+
+    def diagnose(self, observed):
+        """The variant the observed calls (key -> (outcome, whether its check went past it)) fit alone.
+
+        Where a variant does what the reference does, the student's call fits when the check went on
+        past it (the student did what the reference does there too); elsewhere the outcomes must match."""
+        keys = [k for k in self.telling if k in observed]
+        if all(observed[k][1] for k in keys):
+            return None  # no telling call failed: nothing to diagnose (the checks passed there)
+        fits = []
+        for slug, variant in self.variants.items():
+            outcomes = variant["outcomes"]
+            if all(outcomes[k] == AS_REFERENCE for k in keys):
+                continue  # nothing observed tells this one from the reference
+            if all(observed[k][1] if outcomes[k] == AS_REFERENCE
+                   else fingerprint(observed[k][0], self.salt(k)) == outcomes[k] for k in keys):
+                fits.append((slug, variant["reason"]))
+        return Diagnosis(*fits[0]) if len(fits) == 1 else None
+
+
+def _observing(function, check, keys, observed, ignored):
+    """``function``, recording each call's outcome in ``observed`` under ``check#n``."""
+
+    def recorded(*args, **kwargs):
+        key = f"{check}#{len(keys)}"
+        keys.append(key)
+        before = _snapshot((args, kwargs))
+        try:
+            value = function(*args, **kwargs)
+        except Exception as exc:
+            observed[key] = (_raised(exc), True)
+            raise
+        changed = []
+        for (where, old), new in zip([*enumerate(before[0]), *before[1].items()],
+                                     [*args, *(kwargs[k] for k in before[1])], strict=True):
+            if isinstance(old, (np.ndarray, list, dict)) and not same_value(old, new):
+                changed.append((where, _snapshot(new)))
+        paths = frozenset(tuple(p) for p in ignored.get(key, []))
+        observed[key] = (Outcome("value", blinded(_snapshot(value), paths), tuple(changed)), True)
+        return value
+
+    recorded.__name__ = getattr(function, "__name__", "task")
+    return recorded
+
+
+def observe_checks(task, checks, functions, ignored=None):
+    """Run ``checks`` (visible checks of ``task``: objects with ``name``, ``function`` and ``tasks``) on the
+    student's ``functions``, recording the outcome of each call to ``task`` by key, and whether the check
+    went on past it. A check stops at its first failure: calls after it are not observed."""
+    observed = {}
+    ignored = ignored or {}
+    for check in checks:
+        if check.tasks[0] != task or any(not callable(functions.get(n)) for n in check.tasks):
+            continue
+        keys = []
+        recorded = _observing(functions[task], check.name, keys, observed, ignored)
+        arguments = [recorded if name == task else functions[name] for name in check.tasks]
+        try:
+            with _quiet():
+                check.function(*arguments)
+        except Exception:  # noqa: BLE001 - the check failed: its last call is where it stopped
+            if keys and keys[-1] in observed:
+                observed[keys[-1]] = (observed[keys[-1]][0], False)
+    return observed
+
+
+def diagnose_visible(table, task, checks, functions, failed=frozenset()):
+    """The diagnosis of a failing task from its visible checks alone (``table``: task -> VisibleTask); none
+    while a task it calls (``failed``: those that did not pass) may be why it fails."""
+    if task not in table or set(table[task].uses) & set(failed):
+        return None
+    try:
+        observed = observe_checks(task, checks, functions, table[task].ignored)
+        return table[task].diagnose(observed)
+    except Exception:  # noqa: BLE001 - a diagnosis is a bonus
+        return None
+
+
+def mistakes_json(tasks, day):
+    """A day's table (VisibleTask by task) as the compact JSON text a notebook's setup cell embeds."""
+    return json.dumps({"day": day, "tasks": [t.as_json() for t in tasks.values()]}, sort_keys=True,
+                      separators=(",", ":"))
+
+
+class MistakeTable:
+    """A notebook's table of known mistakes (made by its setup cell from the day's JSON table): it names
+    the mistake a failing task's visible checks show, and remembers which tasks last failed, since a task
+    that calls a failing one is not diagnosed (its failure may be the other's)."""
+
+    def __init__(self, text):
+        data = json.loads(text)
+        self.day = data["day"]
+        self.tasks = {t["task"]: VisibleTask.from_json(t) for t in data["tasks"]}
+        self.failed = set()
+
+    def passed(self, task):
+        self.failed.discard(task)
+
+    def diagnose(self, task, checks, namespace):
+        """The diagnosis of ``task``, whose visible ``checks`` (check functions) just failed in ``namespace``."""
+        self.failed.add(task)
+        if task not in self.tasks:
+            return None
+        try:
+            shown = [types.SimpleNamespace(name=c.__name__, tasks=task_names(c), function=_shielded(c, namespace))
+                     for c in checks]
+            functions = {n: v for n, v in namespace.items() if callable(v)}
+            return diagnose_visible(self.tasks, task, shown, functions, self.failed - {task})
+        except Exception:  # noqa: BLE001 - a diagnosis is a bonus, never a new failure
+            return None
+
+
+def _mistake_table(namespace):
+    """The notebook's table of known mistakes, made by its setup cell (None in a day without one)."""
+    shared = namespace.get(SHARED_NAMES)
+    table = shared.get(MISTAKES) if isinstance(shared, dict) else None
+    return table if isinstance(table, MistakeTable) else None
+
+
 # --------------------------------------------------------------------------------------- running
 
 
@@ -630,8 +997,11 @@ def run_checks(namespace, *checks, quiet=False, hidden=False):
     student's. Unless ``quiet``, prints a line when every check passed. ``hidden`` checks print
     nothing, silence what the code prints while they run, and when they fail say only what kind of
     thing failed (or the kind of exception raised), never an input, an expected value or a message.
+    A visible failure of a task with known mistakes (the setup cell's table, see ``MistakeTable``) also
+    says, as pytest does, which one the code seems to make, if its behaviour fits exactly one.
     """
     __tracebackhide__ = True
+    table = _mistake_table(namespace)
     for check in checks:
         names = task_names(check)
         missing = [n for n in names if not callable(namespace.get(n))]
@@ -642,6 +1012,8 @@ def run_checks(namespace, *checks, quiet=False, hidden=False):
             with _silenced() if hidden else contextlib.nullcontext():
                 _shielded(check, namespace)(*[namespace[n] for n in names])
         except (NotImplementedError, NotStarted) as exc:
+            if table is not None:
+                table.failed.add(names[0])
             culprit = _unstarted(exc.__traceback__, names)
             first = "" if culprit == names[0] else f"{names[0]} is checked with {culprit}, and "
             raise NotStarted(
@@ -650,12 +1022,23 @@ def run_checks(namespace, *checks, quiet=False, hidden=False):
             ) from None
         except CheckFailure as failure:
             if hidden:
+                if table is not None:
+                    table.failed.add(names[0])
                 raise CheckFailure(f"a hidden check of {names[0]} failed: {failure.kind}.") from None
-            raise CheckFailure(failure.detail, failure.kind) from None
+            found = table.diagnose(names[0], checks, namespace) if table is not None else None
+            detail = failure.detail if found is None else f"{failure.detail}\n{found.message}"
+            raise CheckFailure(detail, failure.kind) from None
         except Exception as exc:
             if not hidden:
+                found = table.diagnose(names[0], checks, namespace) if table is not None else None
+                if found is not None:
+                    exc.add_note(found.message)
                 raise
+            if table is not None:
+                table.failed.add(names[0])
             kind = _builtin_kind(exc)
             raise CheckFailure(f"a hidden check of {names[0]} failed: {names[0]} raised {kind}.") from None
+    if table is not None and not hidden:
+        table.passed(task_names(checks[0])[0])
     if not (quiet or hidden):
         print(f"{task_names(checks[0])[0]}: {len(checks)} visible check(s) passed.")

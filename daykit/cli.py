@@ -15,7 +15,7 @@ import sys
 from daykit.course import CourseError
 
 COMMANDS = [
-    "daykit.authoring.build",
+    "daykit.checking.generate",
     "daykit.checking.verify",
     "daykit.nbgrader.release",
     "daykit.demo.run",
@@ -30,7 +30,7 @@ COMMANDS = [
 
 # module -> (command, help), as the module's add_command declares them
 SUMMARIES = {
-    "daykit.authoring.build": ("build", "generate exercises/ and source/ from solutions/ and tests/"),
+    "daykit.checking.generate": ("build", "generate exercises/ and source/ from solutions/ and tests/"),
     "daykit.checking.verify": (
         "verify", "test a day's checks: reference passes, stub not started, variants caught or accepted"),
     "daykit.nbgrader.release": ("release", "generate release/ notebooks with nbgrader (stubs, no hidden tests)"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from daykit import checks as check_helpers
 from daykit.authoring.model import Day, solution_regions
-from daykit.checks import SHARED_NAMES
+from daykit.checks import MISTAKES, SHARED_NAMES
 from daykit.notebook import DISPLAY_PREFIX, SETUP_ID, SETUP_NOTE_ID, SOURCE_HIDDEN, nbgrader_metadata
 
 STUB_CODE = ("# YOUR CODE HERE", "raise NotImplementedError()")
@@ -83,7 +83,16 @@ def setup_note(day: Day) -> str:
     )
 
 
-def setup_cell_source(day: Day) -> str:
+def mistakes_line(mistakes: str) -> str:
+    """The setup cell's line that makes the day's table of known mistakes (``MistakeTable``) from its JSON
+    text: the variants' outcomes on the visible checks' calls, as salted hashes, and their reasons."""
+    return (f"{MISTAKES} = MistakeTable({mistakes!r})  "
+            "# the known mistakes, on the visible checks' calls only: salted hashes, no value")
+
+
+def setup_cell_source(day: Day, mistakes: str | None = None) -> str:
+    """The setup cell: the check helpers, the visible checks' preamble and, where the day has known
+    mistakes, their table (``mistakes``, its JSON text; see daykit.checking.library)."""
     parts = [
         f"# The checks' shared code: the helpers of `daykit.checks` and the top of tests/test_{day.slug}.py.",
         "# Run this cell before the test cells; there is no need to read or change it.",
@@ -91,6 +100,8 @@ def setup_cell_source(day: Day) -> str:
     ]
     if day.visible and day.visible.preamble:
         parts.append(day.visible.preamble)
+    if mistakes is not None:
+        parts.append(mistakes_line(mistakes))
     parts.append(f"{SHARED_NAMES} = dict(globals())  # the checks see these, whatever the notebook defines later")
     return "\n\n".join(parts)
 
@@ -122,7 +133,7 @@ def test_cell_source(day: Day, task: str) -> str:
     return text
 
 
-def notebook_cells(day: Day) -> list:
+def notebook_cells(day: Day, mistakes: str | None = None) -> list:
     cells, setup_done = [], False
     for number, cell in enumerate(day.cells):
         if not cell.in_notebook:
@@ -143,25 +154,26 @@ def notebook_cells(day: Day) -> list:
         else:
             cells.append(_code(cell.source, cell_id, nbgrader_metadata(cell_id, locked=True)))
             if not setup_done:  # after the introduction and its imports, before the first task's lesson
-                cells += setup_cells(day)
+                cells += setup_cells(day, mistakes)
                 setup_done = True
     if not setup_done:  # a day with no plain code cell: the setup goes first
-        cells[:0] = setup_cells(day)
+        cells[:0] = setup_cells(day, mistakes)
     return cells
 
 
-def setup_cells(day: Day) -> list:
+def setup_cells(day: Day, mistakes: str | None = None) -> list:
     """The note that introduces the checks' setup, and the setup cell itself, its code folded away."""
     metadata = {**SOURCE_HIDDEN, **nbgrader_metadata(SETUP_ID, locked=True)}
-    return [_markdown(setup_note(day), SETUP_NOTE_ID), _code(setup_cell_source(day), SETUP_ID, metadata)]
+    return [_markdown(setup_note(day), SETUP_NOTE_ID), _code(setup_cell_source(day, mistakes), SETUP_ID, metadata)]
 
 
-def render_notebook(day: Day) -> str:
-    """The nbgrader source notebook: lesson, one solution and one locked test cell per task."""
+def render_notebook(day: Day, mistakes: str | None = None) -> str:
+    """The nbgrader source notebook: lesson, one solution and one locked test cell per task; ``mistakes``
+    is the day's table of known mistakes (JSON text, made by the checking stage), None for a day without."""
     import nbformat  # imported here: it costs seconds, and most commands never render a notebook
 
     notebook = nbformat.v4.new_notebook()
     notebook.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
-    notebook.cells = notebook_cells(day)
+    notebook.cells = notebook_cells(day, mistakes)
     nbformat.validate(notebook)
     return nbformat.writes(notebook) + "\n"

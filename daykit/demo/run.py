@@ -24,6 +24,7 @@ from pathlib import Path
 
 from daykit.authoring.build import build, write_atomically
 from daykit.authoring.model import Day, load_day
+from daykit.checking.generate import tables
 from daykit.course import Course, CourseError
 from daykit.demo.agreement import points_by_task
 from daykit.demo.sample_class import SampleStudent, one_wrong_per_task, sample_class, write_submissions
@@ -167,7 +168,7 @@ def run(args) -> int:
         return now
 
     mark = started
-    written = build(course, days)
+    written = build(course, days, tables)
     mark = step(f"built {len(days)} day(s), {len(written)} file(s) rewritten", mark)
     home = demo_course(course)
     where = course.relative(home)

@@ -43,7 +43,7 @@ ENTRY_MODULES = (
 # Instructor tooling: a module a student runs must never need one of these.
 INSTRUCTOR_MODULES = (
     "grading/", "nbgrader/", "demo/", "site/", "authoring/build", "authoring/render", "checking/verify",
-    "checking/variants", "checking/library", "student/edition", "student/readme",
+    "checking/generate", "checking/variants", "checking/library", "student/edition", "student/readme",
 )
 STUDENT_DEPENDENCIES = ("numpy", "sympy", "matplotlib", "pytest", "nbformat", "jupytext", "ipython")
 GIT_IDENTITY = {

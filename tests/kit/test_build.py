@@ -6,12 +6,22 @@ import shutil
 
 import pytest
 
-from daykit.authoring.build import build, stale
+from daykit.authoring.build import build as build_all
+from daykit.authoring.build import stale as stale_of
 from daykit.authoring.model import load_day
 from daykit.authoring.render import clear_solutions, render_notebook, render_stub
+from daykit.checking.generate import tables
 from daykit.course import Course, CourseError
 
 HERE = Course.here()
+
+
+def build(course, days):
+    return build_all(course, days, tables)
+
+
+def stale(course, days):
+    return stale_of(course, days, tables)
 
 
 @pytest.fixture
