@@ -8,16 +8,14 @@ reference and the variants (daykit.checking.library): this stage cannot import i
 from __future__ import annotations
 
 import functools
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from daykit.authoring.model import load_day
 from daykit.authoring.render import render_notebook, render_stub
-from daykit.course import Course
+from daykit.course import Course, write_atomically
 
 
 @dataclass(frozen=True)
@@ -50,21 +48,6 @@ def orphans(course: Course) -> list[Path]:
     found = [p for p in (course.root / "exercises").glob("day_*.py") if p.stem not in days]
     found += [p for p in (course.root / "source").glob("day_*/day_*.ipynb") if p.parent.name not in days]
     return sorted(found)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(handle, 0o666 & ~umask)  # mkstemp makes 0600; the file gets the mode open() would give it
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def stale(course: Course, days: list[str], tables: Tables) -> list[str]:

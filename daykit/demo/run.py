@@ -22,10 +22,10 @@ import shutil
 import time
 from pathlib import Path
 
-from daykit.authoring.build import build, write_atomically
+from daykit.authoring.build import build
 from daykit.authoring.model import Day, load_day
 from daykit.checking.generate import tables
-from daykit.course import Course, CourseError
+from daykit.course import Course, CourseError, write_atomically
 from daykit.demo.agreement import points_by_task
 from daykit.demo.sample_class import SampleStudent, one_wrong_per_task, sample_class, write_submissions
 from daykit.grading.grade import ClassRun, Submission, grade_together, progress_bar
