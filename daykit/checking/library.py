@@ -216,7 +216,37 @@ def load_library(course, slug: str) -> Library | None:
     return Library.build(load_checks(course, slug), namespace, load_variants(path))
 
 
-def diagnose_results(library: Library, results: list, functions: dict[str, Callable],
+class LazyLibrary:
+    """A day's library, built on first use: a run whose submissions all pass never builds it (building
+    runs the reference and every variant on every recorded call, half a second for a day). Where it is
+    built, in the process that first asks which task it knows, it is built once; it pickles as the
+    library it builds. A library that cannot be built names no mistake: a diagnosis is a bonus, never
+    one that costs a grade (``daykit verify`` says what is wrong with the day's variants)."""
+
+    def __init__(self, build: Callable[[], Library | None]) -> None:
+        self._build, self._library = build, None
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            try:
+                self._library = self._build() or Library({})
+            except Exception:  # noqa: BLE001 - see above
+                self._library = Library({})
+        return self._library
+
+    @property
+    def tasks(self) -> dict[str, TaskLibrary]:
+        return self.library.tasks
+
+    def examine(self, task: str, function: Callable) -> tuple[Diagnosis | None, str]:
+        return self.library.examine(task, function)
+
+    def __reduce__(self):
+        return Library, (self.tasks,)
+
+
+def diagnose_results(library: Library | LazyLibrary, results: list, functions: dict[str, Callable],
                      before_task: Callable[[], None] | None = None, seconds: float | None = None) -> None:
     """Add to each failed task of ``results`` (TaskResults) its diagnosis and behaviour's digest.
 

@@ -17,9 +17,11 @@ The gradebook's URL is the course's (``nbgrader_config.py``: SQLite ``gradebook.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +54,31 @@ class Graded:
     folder: Path
     path: Path
     tasks: tuple[TaskGrade, ...]
+
+
+def without_server_extensions() -> None:
+    """Make ``import nbgrader.<module>`` skip nbgrader's own ``__init__``, in this process only.
+
+    ``nbgrader/__init__.py`` imports its Jupyter server extensions (formgrader, assignment list and
+    their handlers, the exchange, jupyter_server), about a second, for the server that loads them; the
+    gradebook, the course directory, the preprocessors and the converters import none of them. Here the
+    package is made from its own spec with ``__path__`` and ``__version__`` only, so its submodules load
+    as they always do. For a process that writes the gradebook and never serves Jupyter; a process that
+    imported nbgrader already keeps it as it is.
+    """
+    if "nbgrader" in sys.modules:
+        return
+    spec = importlib.util.find_spec("nbgrader")
+    if spec is None or spec.submodule_search_locations is None:
+        return  # not installed as a package: ``import nbgrader`` says so where it is needed
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["nbgrader"] = package
+    try:
+        from nbgrader._version import __version__
+    except BaseException:
+        del sys.modules["nbgrader"]
+        raise
+    package.__version__ = __version__
 
 
 def course_directory(course_dir: Path):
