@@ -157,3 +157,29 @@ def load_table(course, slug: str) -> dict[str, VisibleTask]:
     return _TABLES[key]
 
 
+
+
+def embedded_table(notebook: str) -> str | None:
+    """The JSON text of the table of known mistakes a notebook's setup cell embeds (see
+    daykit.authoring.render), from the notebook's text; None where it embeds none."""
+    import ast
+    import json
+
+    from daykit.checks import MISTAKES
+    from daykit.notebook import SETUP_ID
+
+    for cell in json.loads(notebook).get("cells", []):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("id") != SETUP_ID and MISTAKES not in source:
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [MISTAKES]
+                    and isinstance(node.value, ast.Call) and node.value.args
+                    and isinstance(node.value.args[0], ast.Constant) and isinstance(node.value.args[0].value, str)):
+                return node.value.args[0].value
+    return None

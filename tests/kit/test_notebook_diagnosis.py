@@ -1,0 +1,267 @@
+"""The notebook's test cells name a known mistake as pytest does, from the table its setup cell embeds.
+
+Real notebooks, as nbgrader releases them and a student submits them: each task's cell holds a known
+mistake written in other code than the variant's (tests/kit/mistakes.py), an alternative-correct variant,
+or a mistake the library does not hold (the reference's answer scaled by 1.1). A kernel runs them
+(nbclient); each test cell's output must show the diagnosis line pytest shows for the same notebook
+(``pytest --target``), and nothing for a right or unknown answer. The hidden test cells of the source
+notebook never name a mistake. The figures per day are printed: diagnosed right in the notebook /
+diagnosable from the visible checks, and false diagnoses (must be 0).
+"""
+
+import functools
+import inspect
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from daykit.authoring.model import load_day
+from daykit.checking.diagnosis import AS_REFERENCE, embedded_table, load_table, same
+from daykit.checking.library import load_library, table_json, visible_table
+from daykit.checking.variants import load_variants
+from daykit.checks import MISTAKES, MistakeTable, mistakes_json, run_checks
+from daykit.course import Course
+from daykit.demo.run import dependents
+from daykit.demo.sample_class import submission_notebook
+from daykit.nbgrader.release import release
+from daykit.nbgrader.run import temporary_course
+from tests.kit.mistakes import HAND_WRITTEN
+from tests.kit.test_diagnosis import novel_mistakes, with_imports
+
+COURSE = Course.here()
+DAYS = COURSE.days()
+NAMED = re.compile(r"It behaves like a known mistake: (.*?)\. Change that part of the code, then check again\.")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # "hand" (a known mistake in other code), "right" (an alternative-correct variant), "novel"
+    task: str
+    source: str
+    why: str | None  # the reason the notebook must name; None: it must name nothing
+
+
+def items_of(day: str, quick: bool = False) -> list[Item]:
+    """The hand-written known mistakes of the day, and per task with known mistakes its first
+    alternative-correct variant and one mistake the library does not hold (``quick``: one of each)."""
+    items = [Item("hand", task, source.lstrip("\n"), why) for (task, why), source in HAND_WRITTEN.get(day, {}).items()]
+    variants = load_variants(COURSE.variants(day))
+    tasks = list(dict.fromkeys(v.task for v in variants if not v.correct))
+    right = {}
+    for variant in variants:
+        if variant.correct and variant.task in tasks:
+            right.setdefault(variant.task, Item("right", variant.task, with_imports(variant, variant.source()), None))
+    novel = [Item("novel", task, novel_mistakes(day, task)[0], None) for task in tasks]
+    if quick:
+        return items + list(right.values())[:1] + novel[:1]
+    return items + list(right.values()) + novel
+
+
+def packed(day: str, items: list[Item]) -> list[list[Item]]:
+    """Items in as few notebooks as can hold them: one per task, no two tasks where one calls the other."""
+    related = dependents(load_day(COURSE, day))
+    notebooks: list[list[Item]] = []
+    for item in items:
+        for members in notebooks:
+            if all(m.task != item.task and m.task not in related[item.task] and item.task not in related[m.task]
+                   for m in members):
+                members.append(item)
+                break
+        else:
+            notebooks.append([item])
+    return notebooks
+
+
+def released(tmp_path_factory, days: list[str]) -> Path:
+    """The days released by nbgrader (``daykit release``) in a throw-away copy of the course."""
+    folder = temporary_course(COURSE, parent=tmp_path_factory.mktemp("released"))
+    release(Course(folder), days)
+    return folder
+
+
+def shown(outputs) -> str:
+    """What a test cell shows a student: its printed text and its error, traceback and notes included,
+    as one line of words."""
+    parts = []
+    for output in outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type == "error":
+            parts += [ANSI.sub("", line) for line in output.traceback]  # the message, and any note
+    return " ".join(" ".join(parts).split())
+
+
+def run_notebook(folder: Path, day: str, number: int, members: list[Item]) -> tuple[Path, dict[str, str]]:
+    """The released notebook with ``members`` in their tasks' cells, written and run by a kernel; its path
+    and what each task's test cell showed."""
+    release_nb = nbformat.read(folder / "release" / day / f"{day}.ipynb", as_version=4)
+    source_nb = nbformat.read(folder / "source" / day / f"{day}.ipynb", as_version=4)
+    notebook = submission_notebook(release_nb, source_nb, {m.task: m.source for m in members})
+    path = folder / "submitted" / day / f"notebook_{number:02d}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+    NotebookClient(notebook, kernel_name="python3", timeout=300, allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return path, {cell.id.removeprefix("test_"): shown(cell.outputs) for cell in notebook.cells
+                  if cell.cell_type == "code" and cell.get("id", "").startswith("test_")}
+
+
+def pytest_names(day: str, path: Path) -> list[str]:
+    """The reasons of the known mistakes ``pytest --target`` names for the notebook."""
+    env = {**os.environ, "COLUMNS": "300"}
+    done = subprocess.run([sys.executable, "-m", "pytest", f"tests/test_{day}.py", "-p", "no:cacheprovider",
+                           "--target", str(path)], cwd=COURSE.root, capture_output=True, text=True, env=env,
+                          timeout=600)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return sorted(set(NAMED.findall(" ".join(done.stdout.split()))))
+
+
+def diagnosable(day: str) -> dict[tuple[str, str], bool]:
+    """(task, reason) -> whether the visible checks' calls tell the variant apart from the reference and
+    from every other variant (the table holds a fingerprint of it that no other variant shares)."""
+    found = {}
+    for name, task in load_table(COURSE, day).items():
+        rows = {slug: tuple(v["outcomes"][k] for k in task.telling) for slug, v in task.variants.items()}
+        for slug, variant in task.variants.items():
+            alone = sum(r == rows[slug] for r in rows.values()) == 1
+            found[(name, variant["reason"])] = alone and any(o != AS_REFERENCE for o in rows[slug])
+    return found
+
+
+def judged(day: str, folder: Path, quick: bool, with_pytest: bool) -> tuple[str, list, list]:
+    """Run the day's notebooks; (its line of figures, false diagnoses, differences from pytest)."""
+    tell = diagnosable(day)
+    right = expected = 0
+    false, apart = [], []
+    for number, members in enumerate(packed(day, items_of(day, quick)), 1):
+        path, cells = run_notebook(folder, day, number, members)
+        in_notebook = {m.task: NAMED.findall(cells[m.task]) for m in members}
+        if with_pytest:
+            named = sorted({why for whys in in_notebook.values() for why in whys})
+            if named != pytest_names(day, path):
+                apart.append((path.name, named, pytest_names(day, path)))
+        for member in members:
+            whys = in_notebook[member.task]
+            assert len(whys) <= 1, (member, cells[member.task])
+            if member.kind == "right":
+                assert "visible check(s) passed" in cells[member.task], (member, cells[member.task])
+            elif "visible check(s) passed" in cells[member.task]:
+                raise AssertionError(f"a mistake passed the visible checks: {member}")
+            if whys and whys[0] != (member.why or "").rstrip("."):
+                false.append((member.kind, member.task, member.why, whys[0]))
+            if member.why is not None and tell.get((member.task, member.why)):
+                expected += 1
+                right += bool(whys) and whys[0] == member.why.rstrip(".")
+    line = f"diagnosed right in the notebook {right}/{expected} diagnosable, false diagnoses {len(false)}"
+    return line, false, apart
+
+
+def test_a_released_notebook_names_the_mistake_as_pytest_does(tmp_path_factory, capsys):
+    """Day 40: every hand-written mistake, one right variant, one new mistake; pytest run on the very same
+    notebooks names the same mistakes."""
+    lines = []
+    for day in ["day_40"]:
+        line, false, apart = judged(day, released(tmp_path_factory, [day]), quick=True, with_pytest=True)
+        assert not false and not apart, (false, apart)
+        assert re.search(r"right in the notebook (\d+)/\1 ", line) and "0/0" not in line, line
+        lines.append(f"{day}: {line}")
+    with capsys.disabled():
+        print("\nReleased notebooks, run by a kernel:\n" + "\n".join(lines))
+
+
+@pytest.mark.slow
+def test_every_days_notebook_names_the_known_mistakes_and_nothing_else(tmp_path_factory, capsys):
+    """Every day: every hand-written mistake, per task one right variant and one new mistake."""
+    lines, false, apart, missed = [], [], [], []
+    folder = released(tmp_path_factory, DAYS)
+    for day in DAYS:
+        line, day_false, day_apart = judged(day, folder, quick=False, with_pytest=True)
+        lines.append(f"{day}: {line}")
+        false += [(day, *f) for f in day_false]
+        apart += [(day, *a) for a in day_apart]
+        numbers = re.search(r"(\d+)/(\d+)", line).groups()
+        if numbers[0] != numbers[1]:
+            missed.append(line)
+    with capsys.disabled():
+        print("\nEvery day's released notebook, run by a kernel:\n" + "\n".join(lines))
+    assert not false, false
+    assert not apart, apart
+    assert not missed, missed
+
+
+@functools.cache
+def library_of(day: str):
+    return load_library(COURSE, day)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_notebook_embeds_the_editions_table(day):
+    """The source notebook's setup cell holds the day's table: the same content as the student edition's
+    tests/<day>_mistakes.json, made from the same library."""
+    text = embedded_table(COURSE.source_notebook(day).read_text(encoding="utf-8"))
+    assert text is not None and "\n" not in text  # one compact line in the folded setup cell
+    assert text == mistakes_json(visible_table(library_of(day)), day)
+    if day == DAYS[0]:  # the edition's file, made on its own
+        assert json.loads(text) == json.loads(table_json(COURSE, day))
+
+
+def test_a_hidden_check_never_names_a_mistake():
+    """run_checks(hidden=True) fails with the kind of failure only, and never runs the diagnosis, even for
+    code the table would name from the visible checks."""
+    day, task, why = "day_40", "central_difference", "divides by h instead of 2h"
+    table = MistakeTable(mistakes_json(load_table(COURSE, day), day))
+    namespace = {"np": np}
+    exec(HAND_WRITTEN[day][(task, why)], namespace)  # noqa: S102 - our own code
+    checks = {}
+    exec(COURSE.checks(day).read_text(encoding="utf-8"), checks)  # noqa: S102 - the course's own checks
+    visible = [f for name, f in checks.items() if name.startswith("test_") and callable(f)
+               and next(iter(inspect.signature(f).parameters)) == task]
+    namespace.update(checks)
+    namespace["_daykit_check_names"] = {**checks, MISTAKES: table}
+    calls = []
+    table.diagnose = lambda *args: calls.append(args)  # any diagnosis a hidden check asked for is seen here
+    with pytest.raises(AssertionError) as failure:
+        run_checks(namespace, *visible, hidden=True)
+    assert str(failure.value).startswith(f"a hidden check of {task} failed") and calls == []
+    assert "known mistake" not in str(failure.value)
+    del table.diagnose
+    with pytest.raises(AssertionError) as failure:
+        run_checks(namespace, *visible)
+    assert f"It behaves like a known mistake: {why}." in str(failure.value)
+
+
+def hidden_only(day: str):
+    """A variant of the day that behaves like the reference on every visible call and not on a hidden one:
+    it passes the visible checks and fails a hidden one. None where the day has none."""
+    library = library_of(day)
+    for name, task in library.tasks.items():
+        for variant, outcomes in task.diagnosable().values():
+            visible = [i for i, c in enumerate(task.calls) if not c.hidden]
+            if all(same(outcomes[i], task.reference[i]) for i in visible):
+                return name, variant
+    return None
+
+
+@pytest.mark.slow
+def test_the_source_notebooks_hidden_tests_name_no_mistake(tmp_path):
+    """The source notebook (hidden tests included, as nbgrader autograde runs them) with a known mistake
+    that only a hidden check's calls show: the hidden test fails with its kind of failure, and names nothing."""
+    found = next((day, *hidden) for day in DAYS if (hidden := hidden_only(day)) is not None)
+    day, task, variant = found
+    source_nb = nbformat.read(COURSE.source_notebook(day), as_version=4)
+    notebook = submission_notebook(source_nb, source_nb, {task: with_imports(variant, variant.source())})
+    NotebookClient(notebook, kernel_name="python3", timeout=300, allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    cell = next(c for c in notebook.cells if c.get("id") == f"test_{task}")
+    text = shown(cell.outputs)
+    assert f"a hidden check of {task} failed" in text and "known mistake" not in text, (variant.slug, text)
