@@ -21,7 +21,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from daykit.checking.diagnosis import AS_REFERENCE, fingerprint
+from daykit.authoring.render import mistakes_line
+from daykit.checking.diagnosis import AS_REFERENCE, embedded_table, fingerprint
 from daykit.checking.library import load_library
 from daykit.course import Course, CourseError
 from daykit.demo.sample_class import submission_notebook, submission_source
@@ -163,6 +164,36 @@ def test_it_names_a_known_mistake_from_a_table_that_keeps_no_value(made, tmp_pat
     problems = "\n".join(leaks(course, [DAY], planted))
     assert f"numerical_gradient: the variant {slug} keeps the reference's result on {key}" in problems
     assert f"symbolic_derivative: the variant {other_slug} keeps a value" in problems
+
+
+def test_the_release_notebook_embeds_the_table_and_the_audit_reads_it(made, tmp_path):
+    """The release notebook's setup cell carries the day's table, the same as tests/day_39_mistakes.json;
+    the audit reads it there too: the reference's result planted in it, or a table other than the file's,
+    is named."""
+    course, edition = made
+    notebook_path = edition / "release" / DAY / f"{DAY}.ipynb"
+    file_table = json.loads((edition / "tests" / f"{DAY}_mistakes.json").read_text())
+    embedded = embedded_table(notebook_path.read_text())
+    assert embedded is not None and json.loads(embedded) == file_table
+    planted = tmp_path / "planted-notebook"
+    shutil.copytree(edition, planted, ignore=shutil.ignore_patterns(".git"))
+    library = load_library(course, DAY)
+    table = json.loads(embedded)
+    task = next(t for t in table["tasks"] if t["task"] == "numerical_gradient")
+    slug, key = next(iter(task["variants"])), task["telling"][0]
+    index = next(i for i, c in enumerate(library.tasks["numerical_gradient"].calls) if c.key == key)
+    reference = library.tasks["numerical_gradient"].reference[index]
+    task["variants"][slug]["outcomes"][key] = fingerprint(reference, f"numerical_gradient|{key}")
+    notebook = nbformat.read(planted / "release" / DAY / f"{DAY}.ipynb", as_version=4)
+    setup = next(c for c in notebook.cells if c.get("id") == "checks-setup")
+    assert mistakes_line(embedded) in setup.source
+    setup.source = setup.source.replace(mistakes_line(embedded), mistakes_line(json.dumps(table)))
+    nbformat.write(notebook, planted / "release" / DAY / f"{DAY}.ipynb")
+    problems = "\n".join(leaks(course, [DAY], planted))
+    relative = f"release/{DAY}/{DAY}.ipynb"
+    assert f"{relative}: numerical_gradient: the variant {slug} keeps the reference's result on {key}" in problems
+    assert f"{relative}: its table of known mistakes is not the one of tests/{DAY}_mistakes.json" in problems
+    assert f"tests/{DAY}_mistakes.json:" not in problems  # the file itself is clean
 
 
 def test_its_checks_are_not_started_on_the_stubs_and_pass_on_the_reference(made, tmp_path):
