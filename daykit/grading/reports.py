@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 from daykit.authoring.model import Day
-from daykit.checking.diagnosis import message as diagnosis_message
 from daykit.course import write_atomically
 from daykit.grading.misconceptions import write_misconceptions
 
@@ -163,6 +162,9 @@ def feedback(day: Day, doc: dict) -> str:
             lines.append(message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "...")
             found = task.get("diagnosis")
             if isinstance(found, dict) and found.get("reason"):
+                # imported here: the histogram's detached process imports this module, without NumPy or SymPy
+                from daykit.checking.diagnosis import message as diagnosis_message
+
                 lines += ["", diagnosis_message(str(found["reason"]))]
             lines.append("")
             lines.append(_what_next(day, task, notebook=str(doc.get("path", "")).endswith(".ipynb")))
