@@ -160,3 +160,23 @@ def test_a_students_globals_cannot_change_what_a_notebook_check_means(tmp_path):
     assert len(tests) == 3
     for cell in tests:
         assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
+
+
+def test_the_notebooks_table_of_known_mistakes_is_built_and_checked(course):
+    """With variants, the setup cell embeds the day's table; a variant's reason or code changed makes the
+    notebook stale (the table kept in .daykit/build/ is made again), and a build brings it back."""
+    from daykit.checking.diagnosis import embedded_table
+
+    shutil.copytree(HERE.root / "variants", course.root / "variants", ignore=shutil.ignore_patterns("day_4*"))
+    assert stale(course, ["day_39"]) == ["source/day_39/day_39.ipynb: out of date"]
+    build(course, ["day_39"])
+    table = json.loads(embedded_table(course.source_notebook("day_39").read_text()))
+    reasons = {v["reason"] for t in table["tasks"] for v in t["variants"].values()}
+    assert "returns the pair in the wrong order" in reasons
+    assert list((course.root / ".daykit" / "build").glob("day_39-*.json"))
+    variants = course.variants("day_39")
+    variants.write_text(variants.read_text().replace("returns the pair in the wrong order", "swaps the pair"))
+    assert stale(course, ["day_39"]) == ["source/day_39/day_39.ipynb: out of date"]
+    build(course, ["day_39"])
+    assert "swaps the pair" in embedded_table(course.source_notebook("day_39").read_text())
+    assert stale(course, ["day_39"]) == []
