@@ -103,11 +103,18 @@ class _Pickler(pickle.Pickler):
         return obj.pid if isinstance(obj, Reference) else None
 
 
+class _Referenced(Exception):
+    """Raised by plain pickling on meeting a Reference: the message needs ``_Pickler``."""
+
+
 class Reference:
     __slots__ = ("pid",)
 
     def __init__(self, kind: str, number: int) -> None:
         self.pid = (kind, number)
+
+    def __reduce__(self):  # only ever pickled by _Pickler, as a persistent id
+        raise _Referenced
 
 
 class Worker:
@@ -121,9 +128,15 @@ class Worker:
         self.sock, self.alive, self.status = parent, True, 0
 
     def send(self, message) -> None:
-        stream = io.BytesIO()
-        _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(message)
-        send_frame(self.sock, stream.getvalue())
+        # most messages (a callback's value, a task's plain arguments) hold no Reference: the C pickler
+        # then does it all, without a call to persistent_id for every object inside an array's reduction
+        try:
+            payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except _Referenced:
+            stream = io.BytesIO()
+            _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(message)
+            payload = stream.getvalue()
+        send_frame(self.sock, payload)
 
     def request(self, message: tuple, deadline: float, serve=None) -> dict:
         """Send a request and return the worker's reply; meanwhile ``serve`` answers the worker's

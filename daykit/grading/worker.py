@@ -60,24 +60,40 @@ def send_frame(sock: socket.socket, payload: bytes) -> None:
 def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytes:
     chunks, remaining = [], size
     while remaining:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            sock.settimeout(left)
-        chunk = sock.recv(min(remaining, 1 << 20))
-        if not chunk:
-            raise EOFError
+        chunk = _recv_some(sock, min(remaining, 1 << 20), deadline)
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
 
 
+FIRST_READ = 4096  # a frame's header and, for most messages, all of its payload in one read
+
+
 def recv_frame(sock: socket.socket, deadline: float | None = None, limit: int = MAX_REPLY) -> bytes:
-    (size,) = HEADER.unpack(_recv_exact(sock, HEADER.size, deadline))
+    """The next message. Each side sends one message and waits for the answer, so one read never holds
+    more than one frame; a second one in it is a broken protocol."""
+    first = _recv_some(sock, HEADER.size + FIRST_READ, deadline)
+    if len(first) < HEADER.size:
+        first += _recv_exact(sock, HEADER.size - len(first), deadline)
+    (size,) = HEADER.unpack_from(first)
     if size > limit:
         raise WireError(f"a reply of {size} bytes, over the limit of {limit}")
-    return _recv_exact(sock, size, deadline)
+    body = first[HEADER.size:]
+    if len(body) > size:
+        raise WireError("a second message before the first was answered")
+    return body if len(body) == size else body + _recv_exact(sock, size - len(body), deadline)
+
+
+def _recv_some(sock: socket.socket, size: int, deadline: float | None) -> bytes:
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        sock.settimeout(left)
+    chunk = sock.recv(size)
+    if not chunk:
+        raise EOFError
+    return chunk
 
 
 # ------------------------------------------------------------------------------ the worker process
