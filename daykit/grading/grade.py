@@ -28,7 +28,7 @@ from pathlib import Path
 
 from daykit import __version__
 from daykit.authoring.model import Day, Task
-from daykit.checking.library import Library, diagnose_results, load_library
+from daykit.checking.library import LazyLibrary, Library, diagnose_results, load_library
 from daykit.checking.loading import LoadError, load_target, notebook_cells
 from daykit.checking.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
 from daykit.checks import sampling_seed
@@ -213,7 +213,7 @@ class Plan:
     day: Day
     checks: list[Check]
     locked: dict[str, str | None]
-    library: Library | None = None  # the day's known mistakes, to name the one a failing task shows
+    library: Library | LazyLibrary | None = None  # the day's known mistakes, to name the one a failing task shows
 
 
 def graded_day(course: Course, slug: str) -> tuple[Day, dict[str, str | None]]:
@@ -519,20 +519,22 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
         for run, submissions in batches:
             done, pending = run.plan(submissions)
             if pending and server is None and not cluster:
-                # the first grading process's fork server imports NumPy and SymPy while the checks warm up here
+                # the first grading process's fork server imports NumPy and SymPy while the days load here
                 server = Zygote()
-            plans[run.day.slug] = Plan(run.day, run.checks, run.locked,
-                                       load_library(run.course, run.day.slug) if pending else None)
+            plans[run.day.slug] = Plan(run.day, run.checks, run.locked, library(run, cluster) if pending else None)
             results.update({(run.day.slug, student): doc for student, doc in done.items()})
             todo += [(run.day.slug, s) for s in pending]
             total += len(submissions)
-            if pending:
-                warm_up(run.course, run.day, run.checks)
         if progress:
             progress(len(results), total)
         runs = {run.day.slug: run for run, _ in batches}
+        size = jobs or os.cpu_count() or 1
+        if len(todo) >= WARM_UP_FROM * size:  # a class: the grading processes are forked warm, sharing one library
+            for slug in dict.fromkeys(slug for slug, _ in todo):
+                if isinstance(plans[slug].library, LazyLibrary):
+                    plans[slug].library.library  # noqa: B018 - built here, while the fork server starts
+                warm_up(runs[slug].course, runs[slug].day, runs[slug].checks)
         if todo:
-            size = jobs or os.cpu_count() or 1
             if cluster:
                 from daykit.grading.cluster import pool  # Dask is an extra: imported only when asked for
 
@@ -552,12 +554,27 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
     return [[results[(run.day.slug, s.student)] for s in submissions] for run, submissions in batches]
 
 
+def library(run: ClassRun, cluster: str) -> Library | LazyLibrary | None:
+    """The day's known mistakes, to name the one a failing task shows: for a cluster, built now (its
+    machines get it by value); else built on first use (a run that passes never builds it), which for a
+    class is here, before the grading processes are forked (see grade_together)."""
+    if cluster:
+        return load_library(run.course, run.day.slug)
+    return LazyLibrary(lambda: load_library(run.course, run.day.slug))
+
+
+WARM_UP_FROM = 2  # submissions per grading process from which the day is made ready before forking
+
+
 def warm_up(course: Course, day: Day, checks: list[Check]) -> None:
     """Run the checks once on the reference, in this trusted process, before forking the graders.
 
     SymPy imports much of itself on first use, and the checks remember what they proved; every
     grading process forked afterwards starts with both. The reference runs here, never in a worker,
-    and workers come from a fork server that shares nothing with this process.
+    and workers come from a fork server that shares nothing with this process. For a run of fewer than
+    WARM_UP_FROM submissions per grading process it is not done: each process warms up on its first
+    submission, in parallel, and a run of one submission (one process) would pay it twice over, once
+    here while the fork server and the publishing process start on the same cores.
     """
     namespace, error = load_target(course.solution(day.slug), f"daykit_reference_{day.slug}")
     if error is None:
@@ -605,8 +622,9 @@ def confinement_warning(docs: list[dict]) -> str:
 
 class Publisher:
     """The reports and nbgrader's gradebook (publish.py), made in a process of their own that is forked
-    before grading starts: it imports nbgrader (over a second) while the class is graded, instead of
-    after, and it is the one process that writes the gradebook. ``call`` runs a function of publish.py
+    before grading starts: it imports nbgrader (without its Jupyter server extensions: see
+    gradebook.without_server_extensions) while the class is graded, instead of after, and it is the one
+    process that writes the gradebook. ``call`` runs a function of publish.py
     there and returns what it returns, or raises what it raised."""
 
     def __init__(self, course: Course) -> None:
@@ -645,13 +663,17 @@ def _publishing_process(connection, parent: int, course: Course) -> None:
 
     sandbox.die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    gradebook.without_server_extensions()  # nbgrader's Jupyter server extensions: a second, never used here
     try:
         warm = gradebook._exists(gradebook.database_url(course.root))
     except CourseError:
         warm = False
-    if warm:  # what writing and reading the gradebook imports, while the class is graded
+    if warm:  # what writing and reading the gradebook imports and sets up, while the class is graded
         import nbgrader.api  # noqa: F401
         import nbgrader.preprocessors  # noqa: F401
+        from sqlalchemy.orm import configure_mappers
+
+        configure_mappers()  # what the first query to the gradebook would do
     while (request := connection.recv()) is not None:
         name, args, kwargs = request
         try:
@@ -782,4 +804,4 @@ def add_command(commands) -> None:
                        help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786, tls://...)")
     command.add_argument("--memory", type=int, default=Limits.memory_bytes // 2**20, metavar="MIB",
                          help=f"memory per worker beyond the libraries (default: {Limits.memory_bytes // 2**20})")
-    command.set_defaults(run=run)
+    command.set_defaults(run=run, exit_now=True)  # every process it starts has ended when run returns

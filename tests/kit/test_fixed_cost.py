@@ -1,0 +1,124 @@
+"""What `daykit grade` spends around the grading itself, and that spending less changes no grade.
+
+The day's library of known mistakes is built only once a task fails, in the process that grades it; a
+library that cannot be built names no mistake and costs no grade. The process that writes nbgrader's
+gradebook imports nbgrader without its Jupyter server extensions.
+"""
+
+import json
+import pickle
+import subprocess
+import sys
+from importlib.metadata import version
+
+import pytest
+
+from daykit.authoring.model import load_day
+from daykit.checking.library import LazyLibrary, Library
+from daykit.checking.variants import load_variants
+from daykit.course import Course
+from daykit.grading import grade
+from daykit.grading.grade import ClassRun, Submission
+from daykit.grading.worker import Limits
+
+COURSE = Course.here()
+DAY = "day_39"
+
+
+def test_a_lazy_library_is_built_on_first_use_and_once():
+    built, library = [], Library({})
+    lazy = LazyLibrary(lambda: built.append(1) or library)
+    assert built == []
+    assert lazy.tasks == {} and lazy.library is library
+    assert lazy.examine("symbolic_derivative", lambda: None) == (None, "")
+    assert built == [1]
+
+
+def test_a_library_that_cannot_be_built_names_no_mistake():
+    lazy = LazyLibrary(lambda: 1 / 0)
+    assert lazy.tasks == {}
+    assert lazy.examine("symbolic_derivative", lambda: None) == (None, "")
+
+
+def test_a_day_without_variants_has_an_empty_library():
+    assert LazyLibrary(lambda: None).tasks == {}
+
+
+def test_a_lazy_library_pickles_as_the_library_it_builds():
+    copy = pickle.loads(pickle.dumps(LazyLibrary(lambda: Library({}))))
+    assert type(copy) is Library and copy.tasks == {}
+
+
+def _variant(task: str, why: str):
+    return next(v for v in load_variants(COURSE.variants(DAY)) if v.task == task and v.why == why)
+
+
+def _with_function(source: str, name: str, new: str) -> str:
+    head, tail = source.split(f"\ndef {name}(", 1)
+    rest = tail.split("\n# %%", 1)[1]
+    return f"{head}\n{new}\n\n# %%{rest}"
+
+
+@pytest.mark.slow
+def test_the_library_is_built_only_when_a_task_fails_and_diagnoses_as_before(tmp_path, monkeypatch):
+    marker = tmp_path / "built"
+    real = grade.load_library
+
+    def counted(course, slug):  # runs in the grading process: it leaves a line in a file
+        with marker.open("a") as stream:
+            stream.write(slug + "\n")
+        return real(course, slug)
+
+    monkeypatch.setattr(grade, "load_library", counted)
+    day = load_day(COURSE, DAY)
+    reference = COURSE.solution(DAY).read_text()
+    (tmp_path / "right.py").write_text(reference)
+    run = ClassRun(COURSE, day, Limits(task_seconds=5), jobs=1, force=True, results=tmp_path / "results")
+    [doc] = run.grade([Submission("right", tmp_path / "right.py")])
+    assert doc["score"] == doc["max_score"]
+    assert not marker.exists(), "a class that passes never builds the library"
+
+    variant = _variant("symbolic_derivative", "returns the second derivative")
+    (tmp_path / "wrong.py").write_text(_with_function(reference, "symbolic_derivative", variant.source()))
+    [doc] = run.grade([Submission("wrong", tmp_path / "wrong.py")])
+    task = next(t for t in doc["tasks"] if t["task"] == "symbolic_derivative")
+    assert task["status"] == "fail"
+    assert task["diagnosis"]["variant"] == variant.slug
+    assert marker.read_text() == f"{DAY}\n"
+    stored = json.loads((tmp_path / "results" / "submissions" / "wrong.json").read_text())
+    assert stored["tasks"] == doc["tasks"]
+
+
+def test_nbgrader_loads_without_its_server_extensions_in_the_publishing_process():
+    script = f"""
+import sys
+from daykit.nbgrader.gradebook import without_server_extensions
+without_server_extensions()
+import nbgrader
+package = nbgrader
+without_server_extensions()  # nbgrader is loaded now: left as it is
+assert sys.modules["nbgrader"] is package
+import nbgrader.api, nbgrader.coursedir, nbgrader.preprocessors, nbgrader.utils
+from daykit.nbgrader.run import load_config
+config = load_config({str(COURSE.root)!r})  # the course's nbgrader_config.py imports nbgrader's converters
+print(nbgrader.__version__, "nbgrader.server_extensions" in sys.modules, "jupyter_server" in sys.modules,
+      nbgrader.preprocessors.AssignLatePenalties.__module__)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == [version("nbgrader"), "False", "False", "nbgrader.preprocessors.latesubmissions"]
+
+
+def test_exit_now_flushes_both_streams_and_runs_what_was_registered_at_exit(tmp_path):
+    script = f"""
+import atexit, sys
+from daykit.cli import exit_now
+atexit.register(lambda: open({str(tmp_path / "ran")!r}, "w").write("yes"))
+print("the table" * 2000)
+print("a note", file=sys.stderr)
+exit_now(3)
+print("never")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stdout == "the table" * 2000 + "\n" and done.stderr == "a note\n"
+    assert (tmp_path / "ran").read_text() == "yes"
