@@ -34,7 +34,7 @@ from daykit.checking.runner import Check, Status, TaskResult, callables, grade_f
 from daykit.checks import sampling_seed
 from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
-from daykit.grading.session import Session, adopt, zygote
+from daykit.grading.session import Session, adopt, finish, start_ahead, zygote
 from daykit.grading.worker import Limits
 from daykit.grading.zygote import Zygote
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
@@ -296,7 +296,7 @@ def limit_memory(extra: int) -> None:
 
 
 def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent: int | None = None,
-                     inherited: tuple[int, ...] = (), server: Zygote | None = None) -> None:
+                     inherited: tuple[int, ...] = (), server: Zygote | None = None, ahead: bool = True) -> None:
     # die with the coordinator, and hold none of its pipe ends: a killed coordinator leaves nothing behind
     sandbox.die_with_parent(parent)
     for fd in inherited:
@@ -305,16 +305,20 @@ def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent:
         except OSError:
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    start_ahead(ahead)
     if server is not None:
         adopt(server)  # the fork server the coordinator started early for this process
     zygote()  # start the workers' fork server while the first job is on its way
     limit_memory(max(GRADER_MEMORY_BYTES, 2 * limits.memory_bytes))
-    while True:
-        job = connection.recv()
-        if job is None:
-            return
-        slug, submission = job
-        connection.send(grade_submission(plans[slug], submission, limits))
+    try:
+        while True:
+            job = connection.recv()
+            if job is None:
+                return
+            slug, submission = job
+            connection.send(grade_submission(plans[slug], submission, limits))
+    finally:
+        finish()  # the worker started ahead, and the reaping of those retired
 
 
 Job = tuple[str, Submission]  # (day, submission)
@@ -339,6 +343,7 @@ class Pool:
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
         self.failures: dict[tuple[str, str], int] = {}
+        self.ahead = True
 
     def job_seconds(self, slug: str) -> float:
         """How long one submission may take in all: each task's limit twice, with room to spare."""
@@ -351,7 +356,8 @@ class Pool:
                                        if fd != theirs.fileno()]
         server, self.server = self.server, None
         process = self.context.Process(target=_grading_process, daemon=True,
-                                       args=(theirs, self.plans, self.limits, os.getpid(), tuple(inherited), server))
+                                       args=(theirs, self.plans, self.limits, os.getpid(), tuple(inherited), server,
+                                             self.ahead))
         process.start()
         theirs.close()
         if server is not None:
@@ -376,6 +382,7 @@ class Pool:
     def run(self, jobs: list[Job]):
         """Grade every job, yielding each results document as it finishes."""
         pending = deque(jobs)
+        self.ahead = len(jobs) > self.size  # a process grades more than one: start each next worker ahead
         self.slots = []
         for _ in range(min(self.size, len(pending))):
             self.slots.append(self._start())  # one at a time: each closes the pipe ends of those before

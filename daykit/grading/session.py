@@ -26,6 +26,7 @@ Two things make a call through the worker judge as a call in-process does:
 
 from __future__ import annotations
 
+import atexit
 import builtins
 import functools
 import io
@@ -118,14 +119,75 @@ class Reference:
 
 
 class Worker:
-    """One student process from the fork server, and its socket."""
+    """One student process from the fork server, and its socket.
 
-    def __init__(self, limits: Limits) -> None:
+    ``Worker.start(limits)`` gives one, and has the fork server start the next one meanwhile: forking
+    and confining it happen while this one runs the submission, and reaping it (``retire``) while the
+    next one runs. A worker started ahead has run nothing: it is confined before it reads its socket."""
+
+    def __init__(self, limits: Limits, ahead: bool = False) -> None:
+        self.limits = limits
         self.scratch = tempfile.mkdtemp(prefix="daykit-worker-")
         parent, child = socket.socketpair()
-        self.pid = zygote().spawn(child, limits, self.scratch)
-        child.close()
         self.sock, self.alive, self.status = parent, True, 0
+        self.pid: int | None = None
+        self.isolation: list[str] = []
+        try:
+            if ahead:
+                zygote().spawn_later(child, limits, self.scratch, self._started)
+            else:
+                self._started(*zygote().spawn(child, limits, self.scratch))
+        finally:
+            child.close()
+
+    def _started(self, pid: int, isolation: list[str]) -> None:
+        self.pid, self.isolation = pid, list(isolation)
+
+    @classmethod
+    def start(cls, limits: Limits) -> Worker:
+        """A worker: the one started ahead for these limits if there is one, else a new one; either way
+        the next one starts ahead."""
+        server = zygote()
+        spare = _SPARES.pop(os.getpid(), None)
+        if spare is not None and spare.limits != limits:
+            spare.retire()
+            spare = None
+        if spare is not None:
+            while spare.pid is None and server.waiting:  # its reply, and any before it
+                server.settle(1)
+            if spare.pid is None:  # pragma: no cover - the fork server ended
+                spare = None
+        worker = spare or cls(limits)
+        if os.getpid() not in _FINISHING:
+            _FINISHING.add(os.getpid())
+            atexit.register(finish)  # a process that ends by returning; a grading process calls it itself
+        if _AHEAD:
+            _SPARES[os.getpid()] = cls(limits, ahead=True)
+        return worker
+
+    def retire(self) -> None:
+        """End this worker without waiting for it: the fork server reaps it while grading goes on, and
+        its scratch folder goes once it is gone."""
+        if not self.alive:
+            return
+        self.alive = False
+        server = zygote()
+        while self.pid is None and server.waiting:  # started ahead and not yet answered
+            server.settle(1)
+        self.sock.close()
+        if self.pid is None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            return
+        self._signal()
+        scratch = self.scratch
+        server.wait_later(self.pid, lambda status: shutil.rmtree(scratch, ignore_errors=True))
+
+    def _signal(self) -> None:
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def send(self, message) -> None:
         # most messages (a callback's value, a task's plain arguments) hold no Reference: the C pickler
@@ -168,17 +230,40 @@ class Worker:
             raise
 
     def kill(self) -> None:
+        """End this worker now, and learn how it ended (``status``)."""
         if not self.alive:
             return
         self.alive = False
-        for kill in (os.killpg, os.kill):
-            try:
-                kill(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        self._signal()
         self.status = zygote().wait(self.pid)
         self.sock.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def finish() -> None:
+    """End this process's worker started ahead and reap every worker retired: nothing of the grading
+    outlives it (called when a grading process ends)."""
+    try:
+        spare = _SPARES.pop(os.getpid(), None)
+        if spare is not None:
+            spare.retire()
+        server = _ZYGOTES.get(os.getpid())
+        if server is not None:
+            server.settle()
+    except (OSError, EOFError, RuntimeError):  # the fork server is gone, and its workers with it
+        pass
+
+
+def start_ahead(enabled: bool) -> None:
+    """Whether ``Worker.start`` has the next worker started ahead: yes (the default) in a process that
+    grades more than one submission, no where each process grades one."""
+    global _AHEAD
+    _AHEAD = enabled
+
+
+_SPARES: dict[int, Worker] = {}  # per process: the worker started ahead for its next submission
+_AHEAD = True
+_FINISHING: set[int] = set()
 
 
 class NotPlainData:
@@ -300,9 +385,9 @@ class Session:
         self._start()
 
     def _start(self) -> None:
-        self.worker = Worker(self.limits)
+        self.worker = Worker.start(self.limits)
         # what held, as the worker's confined process told the fork server before any student code ran
-        self.isolation = list(zygote().isolation.get(self.worker.pid, []))
+        self.isolation = list(self.worker.isolation)
         deadline = time.monotonic() + self.limits.load_seconds
         try:
             reply = self.worker.request(("load", self.chunks, self.as_main), deadline)
@@ -471,7 +556,7 @@ class Session:
 
     def close(self) -> None:
         if self.worker is not None:
-            self.worker.kill()
+            self.worker.retire()
 
 
 def _raised(name: str, reply: dict) -> Exception:

@@ -18,6 +18,8 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections import deque
+from collections.abc import Callable
 
 from daykit.grading import sandbox
 from daykit.grading.worker import Limits
@@ -122,10 +124,15 @@ def main() -> None:
 
 
 class Zygote:
-    """The grading process's handle on its fork server."""
+    """The grading process's handle on its fork server.
+
+    Requests may be sent ahead of their replies (a worker started for the next submission while this
+    one is checked, a worker reaped while the next one runs): the server answers in order, and each
+    reply goes to what its request asked for. The socket keeps message boundaries, so that requests
+    and replies sent back to back are never read as one."""
 
     def __init__(self) -> None:
-        mine, theirs = socket.socketpair()
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # built from an allow-list: nothing of the instructor's environment reaches a worker
         environment = {**sandbox.environment(os.environ, tempfile.gettempdir()), **ENVIRONMENT,
                        CONTROL_FD_ENV: str(theirs.fileno()), PARENT_ENV: str(os.getpid())}
@@ -139,23 +146,48 @@ class Zygote:
         theirs.close()
         self.control = mine
         self.ready = False  # it imports NumPy and SymPy meanwhile: the first request waits for it
+        self.waiting: deque[Callable[[tuple], None]] = deque()  # per request sent, what takes its reply
 
-    def _ask(self, request: tuple, fds: list[int] = ()) -> tuple:
+    def send(self, request: tuple, then: Callable[[tuple], None], fds: list[int] = ()) -> None:
+        """Send ``request`` now; ``then`` gets its reply when it comes (see ``settle``)."""
         if not self.ready:
             if self.control.recv(1) != b"R":
                 raise RuntimeError("the worker fork server did not start")
             self.ready = True
         socket.send_fds(self.control, [pickle.dumps(request)], list(fds))
-        return pickle.loads(self.control.recv(1 << 16))
+        self.waiting.append(then)
 
-    def spawn(self, sock: socket.socket, limits: Limits, scratch: str) -> int:
+    def settle(self, count: int | None = None) -> None:
+        """Read the replies to the requests sent so far (the first ``count`` of them), in order."""
+        for _ in range(len(self.waiting) if count is None else count):
+            message = self.control.recv(1 << 16)
+            if not message:
+                raise RuntimeError("the worker fork server ended")
+            self.waiting.popleft()(pickle.loads(message))
+
+    def _ask(self, request: tuple, fds: list[int] = ()) -> tuple:
+        replies = []
+        self.send(request, replies.append, fds)
+        self.settle()
+        return replies[0]
+
+    def spawn(self, sock: socket.socket, limits: Limits, scratch: str) -> tuple[int, list[str]]:
+        """A worker on ``sock``: its pid and the isolation that held for it, as it reported before running."""
         kind, pid, isolation = self._ask(("spawn", limits, scratch), [sock.fileno()])
-        self.isolation = {pid: isolation}  # what held for the latest worker, as it reported before running
-        return pid
+        return pid, isolation
+
+    def spawn_later(self, sock: socket.socket, limits: Limits, scratch: str,
+                    then: Callable[[int, list[str]], None]) -> None:
+        """Start a worker on ``sock`` while this process goes on; ``then(pid, isolation)`` once it answers."""
+        self.send(("spawn", limits, scratch), lambda reply: then(reply[1], reply[2]), [sock.fileno()])
 
     def wait(self, pid: int) -> int:
         kind, status = self._ask(("wait", pid))
         return status
+
+    def wait_later(self, pid: int, then: Callable[[int], None]) -> None:
+        """Reap the worker ``pid`` while this process goes on; ``then(status)`` once it is gone."""
+        self.send(("wait", pid), lambda reply: then(reply[1]))
 
     def hand_over(self) -> None:
         """Let go of the fork server after a process forked from this one has taken it over (see

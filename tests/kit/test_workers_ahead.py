@@ -1,0 +1,85 @@
+"""Workers started ahead: each grading process has the fork server start the next submission's worker
+while the present one is checked, and reap the last one while the next runs. Through the real
+``daykit grade``: a class graded by one process gets the same verdicts as each student graded alone,
+a worker that dies or hangs costs only its own task (the next task and the next student take the
+worker started ahead), and when the command ends no worker and no scratch folder is left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tests.kit.course_copy import command, course_copy, environment, hand_in, solution_notebook
+
+EXIT_IN_FIRST_TASK = "import os\nos._exit(3)\n"
+HANG_IN_FIRST_TASK = "while True:\n    pass\n"
+
+
+def with_body(notebook: dict, task: str, body: str) -> dict:
+    """``notebook`` whose ``task`` cell runs ``body`` when the task is called."""
+    for cell in notebook["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == task:
+            indented = "\n".join("    " + line for line in body.splitlines())
+            cell["source"] = f"def {task}(*args, **kwargs):\n{indented}\n"
+    return notebook
+
+
+def processes_in(folder: Path) -> list[int]:
+    """The processes whose working directory is inside ``folder`` (a worker works in its scratch folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            where = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if where.startswith(str(folder)):
+            found.append(int(entry.name))
+    return found
+
+
+def test_one_grading_process_grades_a_class_with_workers_started_ahead(tmp_path):
+    root = course_copy(tmp_path)
+    honest = solution_notebook(root)
+    students = {
+        "ann": honest,
+        "bob": with_body(solution_notebook(root), "symbolic_derivative", EXIT_IN_FIRST_TASK),
+        "cat": honest,
+        "dan": with_body(solution_notebook(root), "symbolic_derivative", HANG_IN_FIRST_TASK),
+        "eve": solution_notebook(root, stubbed=("numerical_gradient",)),
+        "fay": honest,
+    }
+    for student, notebook in students.items():
+        hand_in(root, student, notebook)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = environment(TMPDIR=str(scratch))
+    command(root, "daykit", "grade", "39", "--no-gradebook", "--jobs", "1", "--timeout", "3", env=env)
+
+    results = {p.stem: json.loads(p.read_text()) for p in (root / "results" / "day_39" / "submissions").glob("*.json")}
+    status = {s: {t["task"]: t["status"] for t in doc["tasks"]} for s, doc in results.items()}
+    for student in ("ann", "cat", "fay"):
+        assert results[student]["score"] == results[student]["max_score"], status[student]
+    # the exit and the endless loop cost their own task; the next task had a live worker
+    assert status["bob"] == {"symbolic_derivative": "error", "numerical_gradient": "pass",
+                             "chain_rule_derivative": "pass"}
+    assert status["dan"] == {"symbolic_derivative": "timeout", "numerical_gradient": "pass",
+                             "chain_rule_derivative": "pass"}
+    assert status["eve"] == {"symbolic_derivative": "pass", "numerical_gradient": "not_started",
+                             "chain_rule_derivative": "pass"}
+    # every worker a student ran in was confined as the README says, the ones started ahead included
+    assert len({tuple(doc["isolation"]) for doc in results.values()}) == 1
+
+    # nothing outlives the command: no worker, no worker started ahead, no scratch folder
+    assert processes_in(scratch) == []
+    assert sorted(p.name for p in scratch.glob("daykit-worker-*")) == []
+
+    # the same verdicts as each student graded alone, in a fresh command
+    for student in ("bob", "fay"):
+        alone = command(root, "daykit", "grade", "39", str(root / "submitted" / student / "day_39" / "day_39.ipynb"),
+                        "--no-gradebook", "--json", "--timeout", "3", "--results", str(tmp_path / student), env=env)
+        tasks = json.loads(alone.stdout)["submissions"][0]["tasks"]
+        assert {t["task"]: t["status"] for t in tasks} == status[student]
