@@ -1,5 +1,6 @@
 """One verdict: every check of every day judges a submission the same in-process (as pytest runs it) and
-through the grader (a worker process, the wire, proxies, callbacks, copy-back).
+through the grader (a worker process, the wire, proxies, callbacks, copy-back); on the sample class, the
+known mistake each failed task is diagnosed with is part of that verdict.
 
 The in-process side loads the submission with the runner's own loader and runs the day's checks with
 ``daykit.checking.runner``, in this process, on the real functions; the grader side is ``daykit grade``'s
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 from daykit.authoring.model import load_day
+from daykit.checking.library import diagnose_results, load_library
 from daykit.checking.loading import load_target
 from daykit.checking.runner import callables, grade_functions, load_checks
 from daykit.course import Course
@@ -37,20 +39,32 @@ def checks_of(day: str):
     return load_checks(COURSE, day)
 
 
-def in_process(day: str, path, name: str) -> list[tuple[str, str, float]]:
-    """(task, status, points) for every task, the checks run here on the submission loaded here."""
+@functools.cache
+def library_of(day: str):
+    return load_library(COURSE, day)
+
+
+def in_process(day: str, path, name: str, diagnose: bool = False) -> list[tuple]:
+    """(task, status, points) for every task, the checks run here on the submission loaded here; with
+    ``diagnose``, also the known mistake named for it (the variant's id, or None), as the grader names it."""
     namespace, _ = load_target(path, f"daykit_parity_{day}_{name}")
-    results = grade_functions(load_day(COURSE, day), checks_of(day), callables(namespace), str(path))
-    return [(r.task, r.status.value, r.points) for r in results]
+    functions = callables(namespace)
+    results = grade_functions(load_day(COURSE, day), checks_of(day), functions, str(path))
+    if not diagnose:
+        return [(r.task, r.status.value, r.points) for r in results]
+    if library_of(day) is not None:
+        diagnose_results(library_of(day), results, functions)
+    return [(r.task, r.status.value, r.points, (r.diagnosis or {}).get("variant")) for r in results]
 
 
-def graded(doc: dict) -> list[tuple[str, str, float]]:
+def graded(doc: dict, diagnose: bool = False) -> list[tuple]:
+    if diagnose:
+        return [(t["task"], t["status"], t["points"], (t.get("diagnosis") or {}).get("variant")) for t in doc["tasks"]]
     return [(t["task"], t["status"], t["points"]) for t in doc["tasks"]]
 
 
 def differences(mine, theirs) -> list[str]:
-    return [f"{a[0]}: in-process {a[1]} ({a[2]}), grader {b[1]} ({b[2]})" for a, b in zip(mine, theirs, strict=True)
-            if a != b]
+    return [f"{a[0]}: in-process {a[1:]}, grader {b[1:]}" for a, b in zip(mine, theirs, strict=True) if a != b]
 
 
 # ----------------------------------------------------------------------- the reference and every variant
@@ -66,7 +80,7 @@ def sample_cases():
 def test_the_class_is_judged_alike(day, student):
     docs, _ = graded_class()
     doc = docs[day][student]
-    mine, theirs = in_process(day, Path(doc["path"]), student), graded(doc)
+    mine, theirs = in_process(day, Path(doc["path"]), student, diagnose=True), graded(doc, diagnose=True)
     assert not differences(mine, theirs), (student, differences(mine, theirs), doc["tasks"])
 
 
