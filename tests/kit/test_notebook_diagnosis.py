@@ -27,6 +27,7 @@ from nbclient import NotebookClient
 from daykit.authoring.model import load_day
 from daykit.checking.diagnosis import AS_REFERENCE, embedded_table, load_table, same
 from daykit.checking.library import load_library, table_json, visible_table
+from daykit.checking.loading import load_target
 from daykit.checking.variants import load_variants
 from daykit.checks import MISTAKES, MistakeTable, mistakes_json, run_checks
 from daykit.course import Course
@@ -268,3 +269,36 @@ def test_the_source_notebooks_hidden_tests_name_no_mistake(tmp_path):
     cell = next(c for c in notebook.cells if c.get("id") == f"test_{task}")
     text = shown(cell.outputs)
     assert f"a hidden check of {task} failed" in text and "known mistake" not in text, (variant.slug, text)
+
+
+def test_a_task_failing_through_another_task_it_calls_is_not_named_in_the_notebook():
+    """As pytest: day_40's gradient calls partial_derivative; with a forward difference in partial_derivative,
+    its test cell names that mistake, and gradient's (which fails through it) names none, though its
+    behaviour is the one of gradient's own forward-difference variant."""
+    day = "day_40"
+    namespace, error = load_target(COURSE.solution(day), "daykit_notebook_diagnosis_uses")
+    assert error is None
+    exec(HAND_WRITTEN[day][("partial_derivative", "a forward difference")], namespace)  # noqa: S102 - our own code
+    checks = {}
+    exec(COURSE.checks(day).read_text(encoding="utf-8"), checks)  # noqa: S102 - the course's own checks
+    table = MistakeTable(mistakes_json(load_table(COURSE, day), day))
+    namespace["_daykit_check_names"] = {**checks, MISTAKES: table}
+
+    def of(task):
+        return [f for name, f in checks.items() if name.startswith("test_") and callable(f)
+                and next(iter(inspect.signature(f).parameters)) == task]
+
+    with pytest.raises(AssertionError) as failure:
+        run_checks(namespace, *of("partial_derivative"))
+    assert "It behaves like a known mistake: a forward difference." in str(failure.value)
+    with pytest.raises(AssertionError) as failure:
+        run_checks(namespace, *of("gradient"))
+    assert "known mistake" not in str(failure.value)
+    # the gradient's own forward difference, with a right partial_derivative: named
+    exec(HAND_WRITTEN[day][("gradient", "forward differences")], namespace)  # noqa: S102 - our own code
+    reference, _ = load_target(COURSE.solution(day), "daykit_notebook_diagnosis_uses_reference")
+    namespace["partial_derivative"] = reference["partial_derivative"]
+    run_checks(namespace, *of("partial_derivative"), quiet=True)
+    with pytest.raises(AssertionError) as failure:
+        run_checks(namespace, *of("gradient"))
+    assert "It behaves like a known mistake: forward differences." in str(failure.value)
