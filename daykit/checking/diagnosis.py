@@ -12,6 +12,11 @@ within a tolerance (type and shape must agree), SymPy expressions by ``equivalen
 
 Never diagnosed: a task that passed, a submission that behaves like the reference on those calls, a
 variant no call tells apart from the reference, and a fit two variants share (name neither).
+
+The student's side (comparing outcomes, their salted fingerprints, the day's table of the visible calls
+and the diagnosis from it) is in daykit.checks, which a notebook's setup cell inlines: pytest, ``daykit
+check`` and the notebook's test cells name a mistake with the same code. This module adds the
+instructor's side (observing a call under a time budget, digests) and where the table is kept.
 """
 
 from __future__ import annotations
