@@ -339,7 +339,7 @@ class Pool:
 
     def __init__(self, plans: dict[str, Plan], limits: Limits, size: int, server: Zygote | None = None) -> None:
         self.plans, self.limits, self.size = plans, limits, size
-        self.server = server  # a fork server already starting, for the first grading process
+        self.template = server  # a fork server already starting: each grading process gets a clone of it
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
         self.failures: dict[tuple[str, str], int] = {}
@@ -354,7 +354,13 @@ class Pool:
         mine, theirs = self.context.Pipe()
         inherited = [mine.fileno()] + [fd for s in self.slots for fd in (s.connection.fileno(), s.process.sentinel)
                                        if fd != theirs.fileno()]
-        server, self.server = self.server, None
+        server = None
+        if self.template is not None:
+            inherited.append(self.template.control.fileno())  # the grading process talks to its clone only
+            try:
+                server = self.template.clone()
+            except OSError:  # the template ended: the grading process starts a fork server of its own
+                self.template = None
         process = self.context.Process(target=_grading_process, daemon=True,
                                        args=(theirs, self.plans, self.limits, os.getpid(), tuple(inherited), server,
                                              self.ahead))
@@ -424,6 +430,9 @@ class Pool:
             self.close()
 
     def close(self) -> None:
+        if self.template is not None:
+            self.template.close()
+            self.template = None
         for slot in self.slots:
             if slot.process.is_alive() and slot.job is None:
                 try:

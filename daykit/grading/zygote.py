@@ -39,12 +39,16 @@ PARENT_ENV = "DAYKIT_ZYGOTE_PARENT"
 
 
 def _serve(control: socket.socket, parent: int | None) -> None:
-    from daykit.grading.worker import child_main
-
     sandbox.die_with_parent(parent)
     for name in PRELOAD:
         __import__(name)
     _warm_up()
+    _loop(control)
+
+
+def _loop(control: socket.socket) -> None:
+    from daykit.grading.worker import child_main
+
     control.sendall(b"R")  # ready
     supervisors: dict[int, int] = {}  # the student's process -> its supervisor, this process's child
     while True:
@@ -77,6 +81,21 @@ def _serve(control: socket.socket, parent: int | None) -> None:
             except ChildProcessError:
                 status = 0
             control.sendall(pickle.dumps(("status", status)))
+        elif request[0] == "clone" and len(fds) == 1:
+            clone = os.fork()
+            if clone == 0:  # a fork server of its own for another grading process, as warm as this one
+                try:
+                    control.close()
+                    supervisors.clear()
+                    _loop(socket.socket(fileno=fds[0]))  # until that process closes its end, or dies
+                finally:
+                    os._exit(0)
+            os.close(fds[0])
+            control.sendall(pickle.dumps(("clone", clone)))
+        else:
+            for fd in fds:
+                os.close(fd)
+            control.sendall(pickle.dumps(("refused", request[0])))
 
 
 def _read_report(fd: int) -> tuple[int | None, list[str]]:
@@ -131,7 +150,13 @@ class Zygote:
     reply goes to what its request asked for. The socket keeps message boundaries, so that requests
     and replies sent back to back are never read as one."""
 
-    def __init__(self) -> None:
+    def __init__(self, control: socket.socket | None = None) -> None:
+        self.ready = False  # it imports NumPy and SymPy meanwhile: the first reply waits for it
+        self.waiting: deque[Callable[[tuple], None]] = deque()  # per request sent, what takes its reply
+        self.process: subprocess.Popen | None = None
+        if control is not None:  # a clone (see ``clone``): a fork of a server that is ready
+            self.control = control
+            return
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # built from an allow-list: nothing of the instructor's environment reaches a worker
         environment = {**sandbox.environment(os.environ, tempfile.gettempdir()), **ENVIRONMENT,
@@ -145,20 +170,31 @@ class Zygote:
         )
         theirs.close()
         self.control = mine
-        self.ready = False  # it imports NumPy and SymPy meanwhile: the first request waits for it
-        self.waiting: deque[Callable[[tuple], None]] = deque()  # per request sent, what takes its reply
+
+    def clone(self) -> Zygote:
+        """Another fork server for another grading process, forked from this one once it is ready (a
+        fork instead of a second interpreter importing NumPy and SymPy): it has run nothing but this
+        one's imports and warm-up, serves only the process that uses the handle returned, and ends
+        when that process closes the handle or ends. Does not wait: the clone answers when it is ready."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.send(("clone",), lambda reply: None, [theirs.fileno()])
+        finally:
+            theirs.close()
+        return Zygote(mine)
 
     def send(self, request: tuple, then: Callable[[tuple], None], fds: list[int] = ()) -> None:
-        """Send ``request`` now; ``then`` gets its reply when it comes (see ``settle``)."""
-        if not self.ready:
-            if self.control.recv(1) != b"R":
-                raise RuntimeError("the worker fork server did not start")
-            self.ready = True
+        """Send ``request`` now; ``then`` gets its reply when it comes (see ``settle``). The server reads
+        it once it is ready."""
         socket.send_fds(self.control, [pickle.dumps(request)], list(fds))
         self.waiting.append(then)
 
     def settle(self, count: int | None = None) -> None:
         """Read the replies to the requests sent so far (the first ``count`` of them), in order."""
+        if not self.ready:
+            if self.control.recv(16) != b"R":
+                raise RuntimeError("the worker fork server did not start")
+            self.ready = True
         for _ in range(len(self.waiting) if count is None else count):
             message = self.control.recv(1 << 16)
             if not message:
@@ -196,6 +232,8 @@ class Zygote:
 
     def close(self) -> None:
         self.control.close()
+        if self.process is None:  # a clone: it ends on its own, and its parent server reaps it
+            return
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
