@@ -16,7 +16,6 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
-import pickle
 import re
 import resource
 import signal
@@ -34,6 +33,7 @@ from daykit.checking.runner import Check, Status, TaskResult, callables, grade_f
 from daykit.checks import sampling_seed
 from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
+from daykit.grading.publish import Publisher
 from daykit.grading.session import Session, adopt, finish, start_ahead, zygote
 from daykit.grading.worker import Limits
 from daykit.grading.zygote import Zygote
@@ -636,72 +636,6 @@ def confinement_warning(docs: list[dict]) -> str:
         f"  - {line}" for line in weaker)
 
 
-class Publisher:
-    """The reports and nbgrader's gradebook (publish.py), made in a process of their own that is forked
-    before grading starts: it imports nbgrader (without its Jupyter server extensions: see
-    gradebook.without_server_extensions) while the class is graded, instead of after, and it is the one
-    process that writes the gradebook. ``call`` runs a function of publish.py
-    there and returns what it returns, or raises what it raised."""
-
-    def __init__(self, course: Course) -> None:
-        context = multiprocessing.get_context("fork")
-        self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_publishing_process, args=(theirs, os.getpid(), course), daemon=True)
-        self.process.start()
-        theirs.close()
-
-    def call(self, name: str, *args, **kwargs):
-        self.connection.send((name, args, kwargs))
-        try:
-            failed, value = self.connection.recv()
-        except EOFError:
-            raise RuntimeError("the process that writes the reports and the gradebook ended without a reply") from None
-        if failed:
-            raise value
-        return value
-
-    def close(self) -> None:
-        if self.process.is_alive():
-            try:
-                self.connection.send(None)
-            except OSError:
-                pass
-            self.process.join(timeout=10)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.connection.close()
-
-
-def _publishing_process(connection, parent: int, course: Course) -> None:
-    from daykit.grading import publish
-    from daykit.nbgrader import gradebook
-
-    sandbox.die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
-    gradebook.without_server_extensions()  # nbgrader's Jupyter server extensions: a second, never used here
-    try:
-        warm = gradebook._exists(gradebook.database_url(course.root))
-    except CourseError:
-        warm = False
-    if warm:  # what writing and reading the gradebook imports and sets up, while the class is graded
-        import nbgrader.api  # noqa: F401
-        import nbgrader.preprocessors  # noqa: F401
-        from sqlalchemy.orm import configure_mappers
-
-        configure_mappers()  # what the first query to the gradebook would do
-    while (request := connection.recv()) is not None:
-        name, args, kwargs = request
-        try:
-            reply = (False, getattr(publish, name)(*args, **kwargs))
-        except Exception as exc:  # noqa: BLE001 - the coordinator raises it
-            reply = (True, exc)
-        try:
-            connection.send(reply)
-        except (TypeError, pickle.PicklingError, AttributeError):  # an exception that does not pickle
-            connection.send((True, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
-
-
 DAY_ARGUMENT = re.compile(r"(day_)?\d{2,3}")
 
 
@@ -728,12 +662,19 @@ def _no_submissions(course: Course, slugs: list[str]) -> CourseError:
     )
 
 
-def run(args) -> int:
+def run(args, publisher: Publisher | None = None) -> int:
+    """``daykit grade`` (see command.py, which starts ``publisher`` before it imports this module); the
+    run closes the publisher it is given, or starts and closes its own."""
+    try:
+        return _run(args, publisher)
+    finally:
+        if publisher is not None:
+            publisher.close()
+
+
+def _run(args, publisher: Publisher | None) -> int:
     from daykit.grading.reports import summary, summary_text, table
 
-    # nbgrader's gradebook imports nbformat, whose jsonschema builds a parser for IRIs when rfc3987_syntax
-    # is installed: 1.5 s of every run, for a format that no notebook schema uses; jsonschema does without
-    sys.modules.setdefault("rfc3987_syntax", None)
     course = Course.here()
     if not course.is_instructor:
         raise CourseError("`daykit grade` needs the instructor repository (with solutions/ and hidden/).")
@@ -756,7 +697,9 @@ def run(args) -> int:
     if not batches:
         raise _no_submissions(course, slugs)
     started = time.monotonic()
-    publisher = Publisher(course)
+    if publisher is None:
+        sys.modules.setdefault("rfc3987_syntax", None)  # see command.run
+        publisher = Publisher(course)
     try:
         # every day in one pool: the grading processes and their workers start once for the whole course
         graded = grade_together(batches, args.jobs, progress_bar(), batches[0][0].cluster)
@@ -796,28 +739,3 @@ def run(args) -> int:
     count = sum(len(docs) for docs in graded)
     print(f"{count} submission(s) of {len(outputs)} day(s) graded in {time.monotonic() - started:.1f} s")
     return 0
-
-
-def add_command(commands) -> None:
-    command = commands.add_parser("grade", help="grade submissions in parallel, isolated from the grader")
-    command.add_argument("targets", nargs="*", metavar="DAY|SUBMISSION",
-                         help="the days to grade, like 39 or day_39 (default: every day, all in one pool), each "
-                              "from every submitted/<student>/<DAY>/; or one day and the notebooks, .py files or "
-                              "student folders to grade")
-    command.add_argument("--json", action="store_true", help="print the results as one JSON document")
-    command.add_argument("--jobs", type=int, default=0, metavar="N", help="grading processes (default: all cores)")
-    command.add_argument("--force", action="store_true", help="grade again even where a current result exists")
-    command.add_argument("--no-gradebook", action="store_true",
-                         help="do not write nbgrader's gradebook and autograded/ (results and reports only)")
-    command.add_argument("--results", metavar="DIR",
-                         help="where results and reports go (default: results/DAY; with several days, DIR/DAY)")
-    command.add_argument("--timeout", type=float, default=Limits.task_seconds, metavar="SECONDS",
-                         help=f"wall time per task (default: {Limits.task_seconds:g})")
-    where = command.add_mutually_exclusive_group()
-    where.add_argument("--cluster", metavar="local[:N]",
-                       help="grade on a Dask LocalCluster of N worker processes (default N: --jobs, or all cores)")
-    where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786, tls://...)")
-    command.add_argument("--memory", type=int, default=Limits.memory_bytes // 2**20, metavar="MIB",
-                         help=f"memory per worker beyond the libraries (default: {Limits.memory_bytes // 2**20})")
-    command.set_defaults(run=run, exit_now=True)  # every process it starts has ended when run returns

@@ -5,17 +5,24 @@ A run of ``daykit grade`` may grade the whole class or one student; either way t
 ``grades.csv`` (every day) are made again from every result stored for the day, and every submission
 of the run that nbgrader knows (``submitted/<student>/<day>/``) is written through to the gradebook
 with its autograded notebook, so that nbgrader's formgrader, feedback and export see daykit's grades.
-This runs in the coordinating process only: the grading processes return data, one process writes.
+This runs in one process, the Publisher's (below): the grading processes return data, one process writes.
+It imports neither NumPy nor SymPy, so that the Publisher can start before the grader loads them.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import pickle
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from daykit.authoring.model import Day
 from daykit.course import Course, CourseError, write_atomically
+from daykit.grading import sandbox
 from daykit.grading.reports import Late, class_reports, grades_csv, stored_results
+from daykit.nbgrader import gradebook
 from daykit.nbgrader.gradebook import GradebookError, Graded, TaskGrade, late_penalties, write_through
 
 
@@ -107,3 +114,75 @@ def course_grades(course: Course, days: dict[str, Day], results: Path, path: Pat
         stamps.update({(slug, d["student"]): timestamp_of(Path(d["path"])) for d in docs})
     write_atomically(path, grades_csv(entries, stamps, late))
     return path
+
+
+CALLS = {"publish": publish, "course_grades": course_grades}  # what a Publisher runs
+
+
+class Publisher:
+    """The reports and nbgrader's gradebook, made in a process of their own that ``daykit grade`` forks
+    before anything else (command.py), before the grader imports NumPy and SymPy: it imports nbgrader
+    (without its Jupyter server extensions: see gradebook.without_server_extensions) and no SymPy, while
+    the grader loads and grades, and it is the one process that writes the gradebook. ``call`` runs one of
+    CALLS there and returns what it returns, or raises what it raised."""
+
+    def __init__(self, course: Course) -> None:
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_publishing_process, args=(theirs, os.getpid(), course), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.asked = False
+
+    def call(self, name: str, *args, **kwargs):
+        self.asked = True
+        self.connection.send((name, args, kwargs))
+        try:
+            failed, value = self.connection.recv()
+        except EOFError:
+            raise RuntimeError("the process that writes the reports and the gradebook ended without a reply") from None
+        if failed:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Let the process finish what it was asked and end; one never asked anything (the run stopped before
+        grading, on an error) is only loading its libraries, and ends at once."""
+        if not self.asked:
+            self.process.kill()
+        if self.process.is_alive():
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def _publishing_process(connection, parent: int, course: Course) -> None:
+    sandbox.die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    gradebook.without_server_extensions()  # nbgrader's Jupyter server extensions: a second, never used here
+    try:
+        warm = gradebook._exists(gradebook.database_url(course.root))
+    except CourseError:
+        warm = False
+    if warm:  # what writing and reading the gradebook imports and sets up, while the class is graded
+        import nbgrader.api  # noqa: F401
+        import nbgrader.preprocessors  # noqa: F401
+        from sqlalchemy.orm import configure_mappers
+
+        configure_mappers()  # what the first query to the gradebook would do
+    while (request := connection.recv()) is not None:
+        name, args, kwargs = request
+        try:
+            reply = (False, CALLS[name](*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - the coordinator raises it
+            reply = (True, exc)
+        try:
+            connection.send(reply)
+        except (TypeError, pickle.PicklingError, AttributeError):  # an exception that does not pickle
+            connection.send((True, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))

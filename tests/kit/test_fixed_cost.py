@@ -122,3 +122,37 @@ print("never")
     assert done.returncode == 3
     assert done.stdout == "the table" * 2000 + "\n" and done.stderr == "a note\n"
     assert (tmp_path / "ran").read_text() == "yes"
+
+
+def test_the_command_line_defaults_are_the_workers_limits():
+    from daykit.grading import command
+
+    assert command.TASK_SECONDS == Limits().task_seconds
+    assert command.MEMORY_MIB * 2**20 == Limits().memory_bytes
+
+
+@pytest.mark.slow
+def test_the_publishing_process_starts_before_the_grader_loads_numpy_and_sympy(tmp_path):
+    """`daykit grade` forks the process that imports nbgrader first, so that the two processes' imports
+    overlap; that process never imports NumPy or SymPy itself (it draws the reports and writes the gradebook)."""
+    (tmp_path / "right.py").write_text(COURSE.solution(DAY).read_text())
+    script = f"""
+import sys
+from daykit.grading import publish
+from daykit import cli
+
+started = publish.Publisher.__init__
+def noted(self, course):
+    print("publisher started with", sorted(m for m in ("numpy", "sympy") if m in sys.modules), file=sys.stderr)
+    started(self, course)
+publish.Publisher.__init__ = noted
+sys.exit(cli.main(["grade", "39", {str(tmp_path / "right.py")!r}, "--no-gradebook", "--json",
+                   "--results", {str(tmp_path / "results")!r}]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          cwd=COURSE.root)
+    assert done.returncode == 0, done.stderr
+    assert "publisher started with []" in done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["submissions"][0]["score"] == doc["submissions"][0]["max_score"]
+    assert (tmp_path / "results" / "grades.csv").is_file()
