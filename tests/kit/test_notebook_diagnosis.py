@@ -28,8 +28,9 @@ from daykit.authoring.model import load_day
 from daykit.checking.diagnosis import AS_REFERENCE, embedded_table, load_table, same
 from daykit.checking.library import load_library, table_json, visible_table
 from daykit.checking.loading import load_target
+from daykit.checking.runner import Check, callables
 from daykit.checking.variants import load_variants
-from daykit.checks import MISTAKES, MistakeTable, mistakes_json, run_checks
+from daykit.checks import MISTAKES, MistakeTable, diagnose_visible, mistakes_json, run_checks
 from daykit.course import Course
 from daykit.demo.run import dependents
 from daykit.demo.sample_class import submission_notebook
@@ -302,3 +303,76 @@ def test_a_task_failing_through_another_task_it_calls_is_not_named_in_the_notebo
     with pytest.raises(AssertionError) as failure:
         run_checks(namespace, *of("gradient"))
     assert "It behaves like a known mistake: forward differences." in str(failure.value)
+
+
+def notebook_path(day: str):
+    """``names(task, source)``: (whether the task's visible checks failed, the reasons named) when a notebook's
+    ``run_checks`` runs them, with the table the source notebook embeds, on the reference with ``source``
+    in place of the task's function (no kernel: the same code a test cell runs)."""
+    table = MistakeTable(embedded_table(COURSE.source_notebook(day).read_text(encoding="utf-8")))
+    reference, error = load_target(COURSE.solution(day), f"daykit_notebook_path_{day}")
+    assert error is None
+    checks = {}
+    exec(COURSE.checks(day).read_text(encoding="utf-8"), checks)  # noqa: S102 - the course's own checks
+
+    def names(task: str, source: str, as_pytest: bool = False) -> tuple[bool, list[str]]:
+        namespace = dict(reference)
+        exec(compile(source, f"<{task}>", "exec"), namespace)  # noqa: S102 - our own code
+        namespace["_daykit_check_names"] = {**checks, MISTAKES: table}
+        table.failed.clear()
+        visible = [f for name, f in checks.items() if name.startswith("test_") and callable(f)
+                   and next(iter(inspect.signature(f).parameters)) == task]
+        try:
+            run_checks(namespace, *visible, quiet=True)
+        except Exception as exc:  # noqa: BLE001 - the failure and its notes, as a test cell shows them
+            if as_pytest:  # what pytest's plugin asks of the edition's table, on the same functions
+                found = diagnose_visible(load_table(COURSE, day), task, [
+                    Check(f.__name__, tuple(inspect.signature(f).parameters), f, False) for f in visible],
+                    callables(namespace))
+                return True, [found.reason.rstrip(".")] if found else []
+            return True, NAMED.findall(" ".join(" ".join([str(exc), *getattr(exc, "__notes__", [])]).split()))
+        return False, []
+
+    return names
+
+
+@pytest.mark.slow
+def test_the_notebooks_code_names_every_variants_mistake_it_can_from_the_visible_checks(capsys):
+    """The notebook's own path without a kernel, for every item test_diagnosis grades (each variant's mistake
+    in rewritten code, the hand-written ones, the right variants, new mistakes): a mistake is named where the
+    variant's own code is named from the visible checks (it fails one, and the calls the checks make before
+    they stop tell it apart: a mistake only a hidden check catches is the grader's to name), and nothing
+    is ever named wrongly."""
+    from tests.kit.test_diagnosis import items_of as every_item
+
+    lines, false, missed = [], [], []
+    for day in DAYS:
+        names = notebook_path(day)
+        variants = {v.slug: v for v in load_variants(COURSE.variants(day))}
+        own = {}
+        for slug, variant in variants.items():
+            if not variant.correct:
+                source = with_imports(variant, variant.source())
+                pytest_named = names(variant.task, source, as_pytest=True)[1]
+                assert names(variant.task, source)[1] == pytest_named, (day, slug)  # the notebook says what pytest says
+                own[slug] = pytest_named == [variant.why.rstrip(".")]
+        assert any(own.values()), day
+        right = expected = wrong = 0
+        for item in every_item(day):
+            _, named = names(item.task, item.source)
+            why = variants[item.expected].why if item.expected else None
+            if named and named != [(why or "").rstrip(".")]:
+                false.append((day, item.kind, item.task, why, named))
+                wrong += 1
+            if why is not None and own[item.expected]:
+                expected += 1
+                if named == [why.rstrip(".")]:
+                    right += 1
+                else:
+                    missed.append((day, item.kind, item.task, why))
+        lines.append(f"{day}: named right {right}/{expected} diagnosable from the visible checks "
+                     f"({sum(own.values())}/{len(own)} variants), false diagnoses {wrong}")
+    with capsys.disabled():
+        print("\nThe notebook's run_checks and table, every item of test_diagnosis:\n" + "\n".join(lines))
+    assert not false, false
+    assert not missed, missed
