@@ -376,3 +376,21 @@ def test_the_notebooks_code_names_every_variants_mistake_it_can_from_the_visible
         print("\nThe notebook's run_checks and table, every item of test_diagnosis:\n" + "\n".join(lines))
     assert not false, false
     assert not missed, missed
+
+
+@pytest.mark.slow
+def test_a_known_mistake_that_raises_is_named_under_its_traceback(tmp_path):
+    """Code that raises (day_42's sigmoid with math.exp, given an array) keeps its own traceback in the test
+    cell, with the diagnosis as the exception's note beneath it, as pytest puts it under the failure."""
+    day = "day_42"
+    variant = next(v for v in load_variants(COURSE.variants(day)) if v.task == "sigmoid" and "math.exp" in v.why)
+    source_nb = nbformat.read(COURSE.source_notebook(day), as_version=4)
+    notebook = submission_notebook(source_nb, source_nb, {"sigmoid": with_imports(variant, variant.source())})
+    NotebookClient(notebook, kernel_name="python3", timeout=300, allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    (error,) = [o for c in notebook.cells if c.get("id") == "test_sigmoid" for o in c.outputs
+                if o.output_type == "error"]
+    lines = [ANSI.sub("", line) for line in "\n".join(error.traceback).splitlines()]
+    assert error.ename == "TypeError" and any("math.exp(-z)" in line for line in lines), lines
+    assert lines[-1] == f"It behaves like a known mistake: {variant.why.rstrip('.')}. Change that part of the code, " \
+                        "then check again.", lines[-3:]
