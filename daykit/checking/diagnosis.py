@@ -188,3 +188,41 @@ def embedded_table(notebook: str) -> str | None:
                     and isinstance(node.value.args[0], ast.Constant) and isinstance(node.value.args[0].value, str)):
                 return node.value.args[0].value
     return None
+
+
+def table_problems(where, day: str, text: str, library) -> list[str]:
+    """What a table of known mistakes (its JSON ``text``, kept at ``where``: a file, or a notebook's setup
+    cell) holds that it must not: anything but salted hashes of the variants' outcomes; and, given the
+    day's ``library`` (daykit.checking.library, the instructor's), a task of another day, a call no visible
+    check makes or a hidden check's call, or the reference's own result on a call. Each line names ``where``."""
+    import json
+    import re
+
+    problems = []
+    try:
+        table = {t["task"]: VisibleTask.from_json(t) for t in json.loads(text)["tasks"]}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return [f"{where}: not a table of known mistakes ({exc})"]
+    for name, task in table.items():
+        for slug, variant in task.variants.items():
+            for key, kept in variant["outcomes"].items():
+                if kept != AS_REFERENCE and not re.fullmatch(r"[0-9a-f]{20}", kept):
+                    problems.append(f"{where}: {name}: the variant {slug} keeps a value on {key}, not a hash")
+        if library is None:
+            continue  # no variants to compare with: only the form can be checked
+        known = library.tasks.get(name)
+        if known is None:
+            problems.append(f"{where}: a task {name} that {day} has no known mistakes of")
+            continue
+        calls = {c.key: (i, c) for i, c in enumerate(known.calls)}
+        keys = set(task.telling) | {k for v in task.variants.values() for k in v["outcomes"]}
+        for key in sorted(keys):
+            if key not in calls:
+                problems.append(f"{where}: {name}: {key} is no call a visible check of {day} makes")
+            elif calls[key][1].hidden:
+                problems.append(f"{where}: {name}: {key} is a call of a hidden check")
+        for slug, variant in task.variants.items():
+            for key, kept in variant["outcomes"].items():
+                if key in calls and kept == fingerprint(known.reference[calls[key][0]], task.salt(key)):
+                    problems.append(f"{where}: {name}: the variant {slug} keeps the reference's result on {key}")
+    return problems

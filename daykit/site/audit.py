@@ -12,6 +12,8 @@ Files copied as they are from packages (the theme's assets, MathJax, JupyterLite
 read the same way, but a line of a few characters there (``return path``) is JavaScript's own, not a
 sign of a leak: in them only lines of at least VENDORED_MIN characters count. Pages, the search
 index, downloads and the notebooks of the JupyterLite build are checked line by line, every line.
+A notebook's table of known mistakes (its setup cell) is checked as the student edition's: salted
+hashes only, and, where the course has the day's variants, no hidden call and no reference result.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ def site_leaks(course: Course, days: list[str], site: Path) -> list[str]:
     """Every problem with a built site, one line each naming the file; empty when it is clean."""
     lines, names = secrets(course, days)
     problems = []
+    libraries: dict = {}  # a day's library of known mistakes, made once for its notebooks' tables
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         texts = readable(path)
         if texts is None:
@@ -113,4 +116,25 @@ def site_leaks(course: Course, days: list[str], site: Path) -> list[str]:
         for marker in MARKERS:
             if any(marker in t for t in texts):
                 problems.append(f"{relative}: holds the marker {marker!r}")
+        if path.suffix == ".ipynb":
+            problems += _notebook_table_problems(course, days, path, relative, libraries)
     return problems
+
+
+def _notebook_table_problems(course: Course, days: list[str], path: Path, relative: Path, libraries: dict) -> list[str]:
+    """What the table of known mistakes a notebook's setup cell embeds holds that it must not (see
+    daykit.checking.diagnosis.table_problems), checked against the day's variants where the course has them."""
+    from daykit.checking.diagnosis import embedded_table, table_problems
+
+    try:
+        text = embedded_table(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if text is None:
+        return []
+    day = path.stem if path.stem in days else None
+    if day is not None and day not in libraries:
+        from daykit.checking.library import load_library  # the instructor's: the site is built by one
+
+        libraries[day] = load_library(course, day) if course.variants(day).exists() else None
+    return table_problems(relative, day or path.stem, text, libraries.get(day))

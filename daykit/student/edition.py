@@ -28,7 +28,7 @@ from pathlib import Path
 
 from daykit.authoring.secrets import lines as _lines
 from daykit.authoring.secrets import secrets
-from daykit.checking.diagnosis import AS_REFERENCE, VisibleTask, embedded_table, fingerprint, table_path
+from daykit.checking.diagnosis import embedded_table, table_path, table_problems
 from daykit.course import Course, CourseError
 from daykit.nbgrader.release import released  # loads nbgrader only when a day needs releasing
 from daykit.student.practice import practice_day
@@ -330,35 +330,6 @@ def _library():
     return library
 
 
-def _table_problems(relative, day: str, text: str, library) -> list[str]:
-    """What one table of known mistakes (JSON ``text``, kept at ``relative``) holds that it must not."""
-    problems = []
-    try:
-        table = {t["task"]: VisibleTask.from_json(t) for t in json.loads(text)["tasks"]}
-    except (ValueError, KeyError, TypeError) as exc:
-        return [f"{relative}: not a table of known mistakes ({exc})"]
-    for name, task in table.items():
-        known = library.tasks.get(name) if library else None
-        if known is None:
-            problems.append(f"{relative}: a task {name} that {day} has no known mistakes of")
-            continue
-        calls = {c.key: (i, c) for i, c in enumerate(known.calls)}
-        keys = set(task.telling) | {k for v in task.variants.values() for k in v["outcomes"]}
-        for key in sorted(keys):
-            if key not in calls:
-                problems.append(f"{relative}: {name}: {key} is no call a visible check of {day} makes")
-            elif calls[key][1].hidden:
-                problems.append(f"{relative}: {name}: {key} is a call of a hidden check")
-        for slug, variant in task.variants.items():
-            for key, kept in variant["outcomes"].items():
-                if kept != AS_REFERENCE and not re.fullmatch(r"[0-9a-f]{20}", kept):
-                    problems.append(f"{relative}: {name}: the variant {slug} keeps a value on {key}, not a hash")
-                elif key in calls and kept == fingerprint(known.reference[calls[key][0]], task.salt(key)):
-                    problems.append(f"{relative}: {name}: the variant {slug} keeps the reference's result "
-                                    f"on {key}")
-    return problems
-
-
 def mistake_table_problems(course: Course, days: list[str], edition: Path) -> list[str]:
     """What a day's table of known mistakes holds that it must not, in tests/day_NN_mistakes.json and in the
     release notebook's setup cell, which embeds the same table: a call of a hidden check, a call no
@@ -380,7 +351,7 @@ def mistake_table_problems(course: Course, days: list[str], edition: Path) -> li
             continue
         library = library_module.load_library(course, day)
         for relative, text in kept.items():
-            problems += _table_problems(relative, day, text, library)
+            problems += table_problems(relative, day, text, library)
         if path.exists() and notebook.exists():
             try:
                 same = embedded is not None and json.loads(embedded) == json.loads(kept[path.relative_to(edition)])

@@ -30,7 +30,7 @@ from daykit.checking.library import load_library, table_json, visible_table
 from daykit.checking.loading import load_target
 from daykit.checking.runner import Check, callables
 from daykit.checking.variants import load_variants
-from daykit.checks import MISTAKES, MistakeTable, diagnose_visible, mistakes_json, run_checks
+from daykit.checks import MISTAKES, MistakeTable, diagnose_visible, fingerprint, mistakes_json, run_checks
 from daykit.course import Course
 from daykit.demo.run import dependents
 from daykit.demo.sample_class import submission_notebook
@@ -394,3 +394,39 @@ def test_a_known_mistake_that_raises_is_named_under_its_traceback(tmp_path):
     assert error.ename == "TypeError" and any("math.exp(-z)" in line for line in lines), lines
     assert lines[-1] == f"It behaves like a known mistake: {variant.why.rstrip('.')}. Change that part of the code, " \
                         "then check again.", lines[-3:]
+
+
+def test_the_site_audit_reads_a_notebooks_table(tmp_path):
+    """A site's notebook (a download, or JupyterLite's copy) is audited for its table of known mistakes as
+    the edition is: the reference's result on a visible call, or a value, planted in it, is named."""
+    from daykit.authoring.render import mistakes_line
+    from daykit.site.audit import site_leaks
+
+    day = "day_39"
+    text = COURSE.source_notebook(day).read_text(encoding="utf-8")
+    embedded = embedded_table(text)
+    site = tmp_path / "site"
+    (site / "downloads").mkdir(parents=True)
+    clean = site / "downloads" / f"{day}.ipynb"
+    clean.write_text(text)
+    assert not [p for p in site_leaks(COURSE, [day], site) if "known mistakes" in p or "the variant" in p]
+    table = json.loads(embedded)
+    task = next(t for t in table["tasks"] if t["task"] == "numerical_gradient")
+    slug, key = next(iter(task["variants"])), task["telling"][0]
+    library = library_of(day).tasks["numerical_gradient"]
+    index = next(i for i, c in enumerate(library.calls) if c.key == key)
+    task["variants"][slug]["outcomes"][key] = fingerprint(library.reference[index], f"numerical_gradient|{key}")
+    other = next(t for t in table["tasks"] if t["task"] == "symbolic_derivative")
+    other_slug = next(iter(other["variants"]))
+    other["variants"][other_slug]["outcomes"][other["telling"][0]] = "3*x**2 - 4*x"
+    notebook = nbformat.reads(text, as_version=4)
+    setup = next(c for c in notebook.cells if c.get("id") == "checks-setup")
+    assert mistakes_line(embedded) in setup.source
+    setup.source = setup.source.replace(mistakes_line(embedded), mistakes_line(json.dumps(table)))
+    (site / "lite" / "files").mkdir(parents=True)
+    nbformat.write(notebook, site / "lite" / "files" / f"{day}.ipynb")
+    problems = "\n".join(site_leaks(COURSE, [day], site))
+    where = f"lite/files/{day}.ipynb"
+    assert f"{where}: numerical_gradient: the variant {slug} keeps the reference's result on {key}" in problems
+    assert f"{where}: symbolic_derivative: the variant {other_slug} keeps a value on" in problems
+    assert f"downloads/{day}.ipynb: numerical_gradient" not in problems
