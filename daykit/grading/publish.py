@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import shutil
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +164,19 @@ class Publisher:
 
 
 def _publishing_process(connection, parent: int, course: Course) -> None:
+    from daykit.nbgrader import run
+
+    inherited = run._socket_dir
+    try:
+        _serve(connection, parent, course)
+    finally:
+        # loading nbgrader's configuration made a folder for kernels' sockets (run.kernel_config), which atexit
+        # removes; a forked process ends without running atexit: removed here, unless it is the parent's
+        if run._socket_dir is not None and run._socket_dir != inherited:
+            shutil.rmtree(run._socket_dir, ignore_errors=True)
+
+
+def _serve(connection, parent: int, course: Course) -> None:
     sandbox.die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
     gradebook.without_server_extensions()  # nbgrader's Jupyter server extensions: a second, never used here

@@ -6,6 +6,7 @@ gradebook imports nbgrader without its Jupyter server extensions.
 """
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -149,10 +150,13 @@ publish.Publisher.__init__ = noted
 sys.exit(cli.main(["grade", "39", {str(tmp_path / "right.py")!r}, "--no-gradebook", "--json",
                    "--results", {str(tmp_path / "results")!r}]))
 """
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                          cwd=COURSE.root)
+                          cwd=COURSE.root, env={**os.environ, "TMPDIR": str(temporary)})
     assert done.returncode == 0, done.stderr
     assert "publisher started with []" in done.stderr
+    assert not list(temporary.glob("daykit-kernels-*")), "the publishing process leaves no folder behind"
     doc = json.loads(done.stdout)
     assert doc["submissions"][0]["score"] == doc["submissions"][0]["max_score"]
     assert (tmp_path / "results" / "grades.csv").is_file()
