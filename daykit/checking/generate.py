@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from daykit.authoring import build as authoring_build
-from daykit.course import Course
+from daykit.course import Course, write_atomically
 
 CACHE = Path(".daykit") / "build"
 
@@ -61,7 +61,7 @@ def tables(course: Course, day: str) -> str | None:
             (folder / ".gitignore").write_text("# made by daykit build: a cache of each day's table\n*\n")
         for old in folder.glob(f"{day}-*.json"):
             old.unlink()
-        authoring_build.write_atomically(path, text or "")
+        write_atomically(path, text or "")
     except OSError:
         pass  # a read-only course: the table is made again next time
     return text
