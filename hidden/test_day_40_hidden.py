@@ -16,7 +16,7 @@ from tests.test_day_40 import (
     sine,
 )
 
-# --- more functions the checks pass to the tasks (lambdas, so the grader sends them by value) ---
+# --- more functions the checks pass to the tasks (they stay in the grader, as above) ---
 
 cosine = lambda x: np.cos(x)
 half_exp = lambda x: np.exp(0.5 * x)

@@ -327,8 +327,8 @@ def test_fit_linear_regression_agrees_with_least_squares(fit_linear_regression):
 
 
 # ----------------------------------------------------------------------------------- local_minima
-# The gradients passed to local_minima are written inline (lambdas, nested functions): the grader
-# sends them to the student's process by value, which a module-level function of this file is not.
+# The gradients passed to local_minima are written inline (lambdas, nested functions). Under daykit grade
+# they stay in the grader, and each call the student's code makes reaches them through a stand-in.
 
 
 def real_minima_of_polynomial(derivative_coefficients):
