@@ -63,22 +63,33 @@ def without_server_extensions() -> None:
     their handlers, the exchange, jupyter_server), about a second, for the server that loads them; the
     gradebook, the course directory, the preprocessors and the converters import none of them. Here the
     package is made from its own spec with ``__path__`` and ``__version__`` only, so its submodules load
-    as they always do. For a process that writes the gradebook and never serves Jupyter; a process that
-    imported nbgrader already keeps it as it is.
+    as they always do. The same for setuptools, whose ``__init__`` (pkg_resources, its patches to
+    distutils: a fifth of a second) nbgrader.utils pays for ``setuptools.archive_util`` alone, which only
+    the exchange's zip collection calls. For a process that writes the gradebook, never serves Jupyter
+    and never builds a package; a package the process imported already is kept as it is.
     """
-    if "nbgrader" in sys.modules:
-        return
-    spec = importlib.util.find_spec("nbgrader")
+    package = _package_only("nbgrader")
+    if package is not None:
+        try:
+            from nbgrader._version import __version__
+        except BaseException:
+            del sys.modules["nbgrader"]
+            raise
+        package.__version__ = __version__
+    _package_only("setuptools")
+
+
+def _package_only(name: str):
+    """The package ``name`` in sys.modules, made from its spec without running its ``__init__``; None when
+    it is imported already or not installed as a package (its own import says so where it is needed)."""
+    if name in sys.modules:
+        return None
+    spec = importlib.util.find_spec(name)
     if spec is None or spec.submodule_search_locations is None:
-        return  # not installed as a package: ``import nbgrader`` says so where it is needed
+        return None
     package = importlib.util.module_from_spec(spec)
-    sys.modules["nbgrader"] = package
-    try:
-        from nbgrader._version import __version__
-    except BaseException:
-        del sys.modules["nbgrader"]
-        raise
-    package.__version__ = __version__
+    sys.modules[name] = package
+    return package
 
 
 def course_directory(course_dir: Path):

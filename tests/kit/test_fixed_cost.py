@@ -103,10 +103,12 @@ import nbgrader.api, nbgrader.coursedir, nbgrader.preprocessors, nbgrader.utils
 from daykit.nbgrader.run import load_config
 config = load_config({str(COURSE.root)!r})  # the course's nbgrader_config.py imports nbgrader's converters
 print(nbgrader.__version__, "nbgrader.server_extensions" in sys.modules, "jupyter_server" in sys.modules,
-      nbgrader.preprocessors.AssignLatePenalties.__module__)
+      "pkg_resources" in sys.modules, nbgrader.preprocessors.AssignLatePenalties.__module__,
+      nbgrader.utils.unpack_archive.__module__)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
-    assert done.stdout.split() == [version("nbgrader"), "False", "False", "nbgrader.preprocessors.latesubmissions"]
+    assert done.stdout.split() == [version("nbgrader"), "False", "False", "False",
+                                   "nbgrader.preprocessors.latesubmissions", "setuptools.archive_util"]
 
 
 def test_exit_now_flushes_both_streams_and_runs_what_was_registered_at_exit(tmp_path):
