@@ -27,7 +27,7 @@ lint: setup
 test: setup
 	$(BIN)/daykit build --check
 	$(BIN)/ruff check daykit tests hidden variants solutions benchmarks
-	$(BIN)/pytest tests hidden --target solutions
+	$(BIN)/pytest -n auto --dist loadfile --durations=20 tests hidden --target solutions
 
 demo: setup
 	$(BIN)/daykit demo
