@@ -77,7 +77,7 @@ def _encode_expr(expr) -> list:
         return ["Rational", str(expr.p), str(expr.q)]
     if isinstance(expr, sp.Float):
         precision = int(expr._prec)
-        if precision == 53:  # a double: repr gives back the very same number
+        if precision == 53 and math.isfinite(float(expr)):  # a double: repr gives back the very same number
             text = repr(float(expr))
         else:
             text = mpmath.libmp.to_str(expr._mpf_, mpmath.libmp.prec_to_dps(precision) + 3)
