@@ -150,3 +150,31 @@ def test_a_piecewise_answer_and_a_long_double_array_cross_as_they_are_judged_in_
     for forged in (not_a_condition, ["StrictLessThan", ["Symbol", "x"]]):
         with pytest.raises(WireError):
             decode({"$sympy": forged})
+
+
+def test_an_array_reaches_the_worker_as_numpys_own_pickling_gives_it():
+    """The grader sends arrays of numbers by their bytes (session.array_reduction), others as NumPy pickles
+    them; either way the worker gets what NumPy's pickling gives: the same values, dtype, shape, layout."""
+    import io
+    import pickle
+
+    from daykit.grading import session, worker
+
+    arrays = [np.arange(6.0).reshape(2, 3), np.asfortranarray(np.arange(6.0).reshape(2, 3)), np.array(3.0),
+              np.zeros((0, 3)), np.array([1, 2], dtype=">i4"), np.array([True]), np.array([1 + 2j]),
+              np.arange(10)[::2], np.array(["a"]), np.array([1, None], dtype=object),
+              np.arange(24.0).reshape(2, 3, 4).transpose(2, 0, 1), np.float64(2.0)]
+    for array in arrays:
+        got = worker._Unpickler(io.BytesIO(session.dumps(("reply", {"value": array})))).load()[1]["value"]
+        expected = pickle.loads(pickle.dumps(array, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(got) is type(expected) and got.dtype == expected.dtype and got.shape == expected.shape
+        assert np.array_equal(np.asarray(got), np.asarray(expected))
+        if isinstance(got, np.ndarray):
+            assert got.flags.writeable
+            assert (got.flags.c_contiguous, got.flags.f_contiguous) == (expected.flags.c_contiguous,
+                                                                        expected.flags.f_contiguous)
+
+
+def test_a_sympy_float_beyond_the_range_of_a_double_comes_back():
+    big = sp.exp(sp.Float(4096.0))  # a 53-bit SymPy Float of about 7.4e1778, which no Python float holds
+    assert trip(big) == big and trip(-big) == -big
