@@ -296,7 +296,8 @@ def limit_memory(extra: int) -> None:
 
 
 def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent: int | None = None,
-                     inherited: tuple[int, ...] = (), server: Zygote | None = None, ahead: bool = True) -> None:
+                     inherited: tuple[int, ...] = (), server: Zygote | None = None, ahead: bool = True,
+                     cpus: tuple[int, ...] = ()) -> None:
     # die with the coordinator, and hold none of its pipe ends: a killed coordinator leaves nothing behind
     sandbox.die_with_parent(parent)
     for fd in inherited:
@@ -305,6 +306,11 @@ def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent:
         except OSError:
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    if cpus:  # this process, and the workers it asks for (zygote._run_on), keep to a CPU of their own
+        try:
+            os.sched_setaffinity(0, cpus)
+        except (OSError, ValueError):
+            pass
     start_ahead(ahead)
     if server is not None:
         adopt(server)  # the fork server the coordinator started early for this process
@@ -350,7 +356,15 @@ class Pool:
         tasks = len(self.plans[slug].day.tasks)
         return self.limits.load_seconds * 2 + tasks * (self.limits.task_seconds * 2 + 10) + 30
 
-    def _start(self) -> _Slot:
+    def cpus(self, index: int) -> tuple[int, ...]:
+        """The CPU of the ``index``-th grading process: a grading process and its worker take turns on
+        every call and callback, and a turn on the CPU that is already running costs no wake-up of
+        another one (with thousands of callbacks per submission, it shows). Where this process may run
+        on one CPU only, nothing is chosen."""
+        allowed = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        return (allowed[index % len(allowed)],) if len(allowed) > 1 else ()
+
+    def _start(self, index: int) -> _Slot:
         mine, theirs = self.context.Pipe()
         inherited = [mine.fileno()] + [fd for s in self.slots for fd in (s.connection.fileno(), s.process.sentinel)
                                        if fd != theirs.fileno()]
@@ -363,7 +377,7 @@ class Pool:
                 self.template = None
         process = self.context.Process(target=_grading_process, daemon=True,
                                        args=(theirs, self.plans, self.limits, os.getpid(), tuple(inherited), server,
-                                             self.ahead))
+                                             self.ahead, self.cpus(index)))
         process.start()
         theirs.close()
         if server is not None:
@@ -390,8 +404,8 @@ class Pool:
         pending = deque(jobs)
         self.ahead = len(jobs) > self.size  # a process grades more than one: start each next worker ahead
         self.slots = []
-        for _ in range(min(self.size, len(pending))):
-            self.slots.append(self._start())  # one at a time: each closes the pipe ends of those before
+        for index in range(min(self.size, len(pending))):
+            self.slots.append(self._start(index))  # one at a time: each closes the pipe ends of those before
         try:
             while pending or any(s.job for s in self.slots):
                 for slot in self.slots:
@@ -423,7 +437,7 @@ class Pool:
                     if failure is not None:
                         result = self._failed(slot, job, failure, pending)
                     if not slot.process.is_alive():
-                        self.slots[index] = self._start()
+                        self.slots[index] = self._start(index)
                     if result is not None:
                         yield result
         finally:

@@ -60,13 +60,14 @@ def _loop(control: socket.socket) -> None:
             return
         request = pickle.loads(message)
         if request[0] == "spawn":
-            _, limits, scratch = request
+            _, limits, scratch, cpus = request
             report, report_end = os.pipe()
             me = os.getpid()
             supervisor = os.fork()
             if supervisor == 0:
                 control.close()
                 os.close(report)
+                _run_on(cpus)
                 child_main(socket.socket(fileno=fds[0]), limits, scratch, report_end, me)
             for fd in fds:
                 os.close(fd)
@@ -96,6 +97,15 @@ def _loop(control: socket.socket) -> None:
             for fd in fds:
                 os.close(fd)
             control.sendall(pickle.dumps(("refused", request[0])))
+
+
+def _run_on(cpus) -> None:
+    """Keep a worker to the CPUs of the grading process that asked for it (see grade.Pool.cpus)."""
+    if cpus and hasattr(os, "sched_setaffinity"):
+        try:
+            os.sched_setaffinity(0, cpus)
+        except (OSError, ValueError):
+            pass
 
 
 def _read_report(fd: int) -> tuple[int | None, list[str]]:
@@ -209,13 +219,13 @@ class Zygote:
 
     def spawn(self, sock: socket.socket, limits: Limits, scratch: str) -> tuple[int, list[str]]:
         """A worker on ``sock``: its pid and the isolation that held for it, as it reported before running."""
-        kind, pid, isolation = self._ask(("spawn", limits, scratch), [sock.fileno()])
+        kind, pid, isolation = self._ask(("spawn", limits, scratch, _cpus()), [sock.fileno()])
         return pid, isolation
 
     def spawn_later(self, sock: socket.socket, limits: Limits, scratch: str,
                     then: Callable[[int, list[str]], None]) -> None:
         """Start a worker on ``sock`` while this process goes on; ``then(pid, isolation)`` once it answers."""
-        self.send(("spawn", limits, scratch), lambda reply: then(reply[1], reply[2]), [sock.fileno()])
+        self.send(("spawn", limits, scratch, _cpus()), lambda reply: then(reply[1], reply[2]), [sock.fileno()])
 
     def wait(self, pid: int) -> int:
         kind, status = self._ask(("wait", pid))
@@ -239,6 +249,11 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def _cpus() -> list[int] | None:
+    """The CPUs this process may run on: its workers get the same."""
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 
 
 def exit_description(status: int) -> str:

@@ -11,6 +11,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.kit.course_copy import command, course_copy, environment, hand_in, solution_notebook
 
 EXIT_IN_FIRST_TASK = "import os\nos._exit(3)\n"
@@ -83,3 +85,24 @@ def test_one_grading_process_grades_a_class_with_workers_started_ahead(tmp_path)
                         "--no-gradebook", "--json", "--timeout", "3", "--results", str(tmp_path / student), env=env)
         tasks = json.loads(alone.stdout)["submissions"][0]["tasks"]
         assert {t["task"]: t["status"] for t in tasks} == status[student]
+
+
+@pytest.mark.skipif(len(getattr(os, "sched_getaffinity", lambda _: ())(0)) < 2, reason="one CPU: nothing to choose")
+def test_each_grading_process_and_its_workers_keep_to_one_cpu(tmp_path):
+    """A grading process and its worker take turns on every call: each pair runs on a CPU of its own. The
+    student's code sees it (its task is right only when it may run on exactly one CPU)."""
+    root = course_copy(tmp_path)
+    one_cpu = "import os\nassert len(os.sched_getaffinity(0)) == 1, os.sched_getaffinity(0)\n"
+    for student in ("ann", "bob", "cat", "dan"):
+        notebook = solution_notebook(root)
+        for cell in notebook["cells"]:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "numerical_gradient":
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                head, _, body = source.partition(":\n")
+                cell["source"] = head + ":\n" + "\n".join("    " + line for line in one_cpu.splitlines()) + "\n" + body
+        hand_in(root, student, notebook)
+    command(root, "daykit", "grade", "39", "--no-gradebook", "--jobs", "2")
+    results = [json.loads(p.read_text()) for p in (root / "results" / "day_39" / "submissions").glob("*.json")]
+    assert len(results) == 4
+    for doc in results:
+        assert doc["score"] == doc["max_score"], doc["tasks"]
