@@ -38,7 +38,7 @@ PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_KEEPCAPS, PR_SET_SECCOMP = 1, 4, 8, 22
 PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER = 23, 24, 36
 PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 39, 47, 4
 SECCOMP_MODE_FILTER = 2
-CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER = 0x40000000, 0x20000000, 0x10000000
+CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWIPC = 0x40000000, 0x20000000, 0x10000000, 0x08000000
 CLONE_NEW_ANY = 0x7E020080  # NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME
 CAP_SETGID, CAP_SETUID = 6, 7
 NOBODY = 65534
@@ -124,7 +124,7 @@ def unshare(flags: int) -> bool:
 
 
 def new_namespaces() -> list[str]:
-    """A PID and a network namespace for this process's next child (as root; elsewhere through a
+    """A PID, a network and an IPC namespace for this process's next child (as root; elsewhere through a
     user namespace of its own, where the kernel allows it). Returns what was made."""
     if not linux():
         return []
@@ -149,6 +149,8 @@ def new_namespaces() -> list[str]:
         made.append("pid-namespace")
     if unshare(CLONE_NEWNET):
         made.append("net-namespace")
+    if unshare(CLONE_NEWIPC):  # System V shared memory, queues and semaphores end with the worker
+        made.append("ipc-namespace")
     return made
 
 
@@ -463,6 +465,8 @@ PROMISES = {
                   "task ends, but not if the grader itself is killed (no PID namespace here)"),
     "process-count": (("process-limit",), "the number of processes a worker may start is not limited"),
     "signals": (("pid-namespace", "landlock-signals"), "the worker can signal other processes of its user"),
+    "ipc": (("ipc-namespace",), "System V shared memory, queues and semaphores a worker makes can reach other "
+            "workers and outlive it (no IPC namespace here)"),
 }
 
 

@@ -430,8 +430,14 @@ class Session:
             self.fatal = failure(StudentError, f"{self.label} could not be loaded: {exc}",
                                  "the submission could not be loaded")
             return
-        self.defined = [n for n in reply.get("defined", []) if isinstance(n, str)]
-        self.load_errors = [str(e)[:400] for e in reply.get("errors", [])][:5]
+        defined, errors = reply.get("defined", []), reply.get("errors", [])
+        if not isinstance(defined, list) or not isinstance(errors, list):  # only a forged reply is so
+            self.worker.kill()
+            self.fatal = failure(ChannelError, f"{self.label} could not be loaded: the process sent a malformed reply",
+                                 "the submission could not be loaded")
+            return
+        self.defined = [n for n in defined if isinstance(n, str)]
+        self.load_errors = [str(e)[:400] for e in errors][:5]
         notes = reply.get("notes")  # what a notebook asked for and did not get (a shell command, say)
         self.notes = [str(n)[:200] for n in notes][:20] if isinstance(notes, list) else []
 
@@ -531,11 +537,16 @@ class Session:
             raise failure(ChannelError, f"{name}: {exc}", f"{name}: {exc.public}") from None
         finally:
             self.callables = {}
-        self._copy_back(name, reply.get("changed"), args, kwargs)
+        try:
+            self._copy_back(name, reply.get("changed"), args, kwargs)
+        except StudentError:
+            self.worker.kill()  # only a forged reply is malformed: the channel is broken
+            raise
         if "value" in reply:
             try:
                 return decode(reply["value"])
             except WireError as exc:
+                self.worker.kill()
                 raise failure(StudentError, f"{name} returned {exc}",
                               f"{name} returned something that is not plain data") from None
         if reply.get("not_started"):
@@ -547,6 +558,7 @@ class Session:
                           f"{name} could not be called")
         if "unsendable" in reply:
             return NotPlainData(str(reply["unsendable"])[:200])
+        self.worker.kill()
         raise failure(StudentError, f"{name}: the process sent a malformed reply", f"{name}: a malformed reply")
 
     def _copy_back(self, name: str, changed, args: tuple, kwargs: dict) -> None:

@@ -368,10 +368,10 @@ def test_daykit_grade_says_once_which_promise_is_weaker_here(graded):
 
 def test_the_weaker_promises_are_named_from_the_isolation_list():
     everything = ["no-capabilities", "unprivileged-user", "environment-allow-list", "seccomp", "landlock-fs",
-                  "pid-namespace", "process-limit"]
+                  "pid-namespace", "process-limit", "ipc-namespace"]
     assert sandbox.weaker(everything) == []
-    without = sandbox.weaker([i for i in everything if i not in ("seccomp", "pid-namespace")])
-    assert [line.split(":")[0] for line in without] == ["network", "processes", "signals"]
+    without = sandbox.weaker([i for i in everything if i not in ("seccomp", "pid-namespace", "ipc-namespace")])
+    assert [line.split(":")[0] for line in without] == ["network", "processes", "signals", "ipc"]
 
 
 def test_the_seccomp_program_is_well_formed_for_every_machine():
@@ -463,7 +463,7 @@ def test_the_warning_names_each_weaker_promise_once():
     from daykit.grading.grade import confinement_warning
 
     held = ["no-capabilities", "unprivileged-user", "environment-allow-list", "seccomp", "landlock-fs",
-            "pid-namespace", "process-limit"]
+            "pid-namespace", "process-limit", "ipc-namespace"]
     weak = [i for i in held if i != "seccomp"]
     docs = [{"isolation": held}, {"isolation": weak}, {"isolation": weak}, {"isolation": []}]
     said = confinement_warning(docs)
