@@ -116,8 +116,9 @@ def items_of(day: str) -> list[Item]:
     return items
 
 
-def packed(day: str, items: list[Item]) -> list[list[Item]]:
-    """Items in as few submissions as can hold them: one per task, no two tasks where one calls the other."""
+def packed(day: str, items: list) -> list[list]:
+    """Items (anything with a ``task``) in as few submissions or notebooks as can hold them: one per task,
+    no two tasks where one calls the other."""
     related = dependents(load_day(COURSE, day))
     submissions: list[list[Item]] = []
     for item in items:

@@ -24,7 +24,6 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from daykit.authoring.model import load_day
 from daykit.checking.diagnosis import AS_REFERENCE, embedded_table, load_table, same
 from daykit.checking.library import load_library, table_json, visible_table
 from daykit.checking.loading import load_target
@@ -32,12 +31,11 @@ from daykit.checking.runner import Check, callables
 from daykit.checking.variants import load_variants
 from daykit.checks import MISTAKES, MistakeTable, diagnose_visible, fingerprint, mistakes_json, run_checks
 from daykit.course import Course
-from daykit.demo.run import dependents
 from daykit.demo.sample_class import submission_notebook
 from daykit.nbgrader.release import release
 from daykit.nbgrader.run import temporary_course
 from tests.kit.mistakes import HAND_WRITTEN
-from tests.kit.test_diagnosis import novel_mistakes, with_imports
+from tests.kit.test_diagnosis import novel_mistakes, packed, with_imports
 
 COURSE = Course.here()
 DAYS = COURSE.days()
@@ -67,21 +65,6 @@ def items_of(day: str, quick: bool = False) -> list[Item]:
     if quick:
         return items + list(right.values())[:1] + novel[:1]
     return items + list(right.values()) + novel
-
-
-def packed(day: str, items: list[Item]) -> list[list[Item]]:
-    """Items in as few notebooks as can hold them: one per task, no two tasks where one calls the other."""
-    related = dependents(load_day(COURSE, day))
-    notebooks: list[list[Item]] = []
-    for item in items:
-        for members in notebooks:
-            if all(m.task != item.task and m.task not in related[item.task] and item.task not in related[m.task]
-                   for m in members):
-                members.append(item)
-                break
-        else:
-            notebooks.append([item])
-    return notebooks
 
 
 def released(tmp_path_factory, days: list[str]) -> Path:
