@@ -174,16 +174,12 @@ class Worker:
     def start(cls, limits: Limits) -> Worker:
         """A worker: the one started ahead for these limits if there is one, else a new one; either way
         the next one starts ahead."""
-        server = zygote()
         spare = _SPARES.pop(os.getpid(), None)
         if spare is not None and spare.limits != limits:
             spare.retire()
             spare = None
-        if spare is not None:
-            while spare.pid is None and server.waiting:  # its reply, and any before it
-                server.settle(1)
-            if spare.pid is None:  # pragma: no cover - the fork server ended
-                spare = None
+        if spare is not None and not spare._answered():  # pragma: no cover - the fork server ended
+            spare = None
         worker = spare or cls(limits)
         if os.getpid() not in _FINISHING:
             _FINISHING.add(os.getpid())
@@ -198,16 +194,21 @@ class Worker:
         if not self.alive:
             return
         self.alive = False
-        server = zygote()
-        while self.pid is None and server.waiting:  # started ahead and not yet answered
-            server.settle(1)
         self.sock.close()
-        if self.pid is None:
+        if not self._answered():
             shutil.rmtree(self.scratch, ignore_errors=True)
             return
         self._signal()
         scratch = self.scratch
-        server.wait_later(self.pid, lambda status: shutil.rmtree(scratch, ignore_errors=True))
+        zygote().wait_later(self.pid, lambda status: shutil.rmtree(scratch, ignore_errors=True))
+
+    def _answered(self) -> bool:
+        """Whether the fork server has said which process this worker is (reading its replies up to this
+        one's, for a worker started ahead); False only where the server ended first."""
+        server = zygote()
+        while self.pid is None and server.waiting:
+            server.settle(1)
+        return self.pid is not None
 
     def _signal(self) -> None:
         for kill in (os.killpg, os.kill):
