@@ -24,7 +24,7 @@ from pathlib import Path
 
 from daykit.checking.limit import TASK_SECONDS
 from daykit.checking.runner import Status, TaskResult
-from daykit.course import Course
+from daykit.course import Course, CourseError
 from daykit.student.check import add_target_options, chosen_days, targets
 from daykit.student.hints import reveal
 from daykit.student.practice import DayResult, Interrupted, course_results, practice_day, run_day
@@ -99,7 +99,15 @@ class Watcher:
         for day in days:
             self.current = day
             target, label = self.files[day]
-            self.partial = {"day": practice_day(self.course, day), "label": label, "load": None, "done": [],
+            try:
+                tasks = practice_day(self.course, day)
+            except CourseError as exc:
+                if day not in self.results:  # broken before watching began: say so and stop, as check does
+                    raise
+                # saved mid-way or emptied: keep the last results on screen and wait for the next save
+                self.note = f"{exc} The last results stay until it is saved again."
+                continue
+            self.partial = {"day": tasks, "label": label, "load": None, "done": [],
                             "running": None, "since": time.monotonic()}
             self.draw()
             try:

@@ -129,6 +129,27 @@ def test_watch_reruns_on_save_debounces_and_quits(course):
     assert finished.results["day_98"].done
 
 
+def test_watch_survives_a_file_caught_half_saved_or_deleted(course):
+    out = io.StringIO()
+    watcher = Watcher(course, ["day_98"], out=out, color=False, sleep=lambda s: None, keys=lambda: [])
+    watcher.start()
+    for broken in ("", None):  # truncated by an editor before it writes, then deleted
+        path = course.root / "exercises/day_98.py"
+        path.write_text(broken) if broken is not None else path.unlink()
+        assert watcher.step() is True and not watcher.quit
+        screen = out.getvalue().rsplit("Day 98", 1)[1]
+        assert "exercises/day_98.py" in screen and "saved again" in screen and "not started" in screen
+    save(course, DONE)
+    assert watcher.step() is True
+    assert watcher.results["day_98"].done and "saved again" not in out.getvalue().rsplit("Day 98", 1)[1]
+
+
+def test_watch_will_not_start_on_a_file_without_tasks(course):
+    save(course, "")
+    with pytest.raises(CourseError, match="no task cells"):
+        Watcher(course, ["day_98"], out=io.StringIO(), color=False, keys=lambda: []).start()
+
+
 def test_check_on_the_real_stubs_reports_not_started():
     course = Course.here()
     result = run_day(course, "day_39")
