@@ -1,8 +1,9 @@
 """``daykit grade`` on the command line: its options, and the start of its run.
 
-This module imports little (no NumPy, SymPy or nbgrader), so that the run can start the process that
-writes the reports and the gradebook (publish.Publisher) before anything else: that process imports
-nbgrader (a second or so) while this one imports the grader (NumPy, SymPy, the checks) and grades.
+This module imports little (no NumPy, SymPy or nbgrader), so that the run starts its other processes
+before anything else: the workers' fork server (zygote.Zygote), which imports NumPy and SymPy for the
+students' code, and the process that writes the reports and the gradebook (publish.Publisher), which
+imports nbgrader. Both load while this one imports the grader (NumPy, SymPy, the checks) and the days.
 The grader itself is grade.py.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from daykit.course import Course
-from daykit.grading.publish import Publisher
+from daykit.grading.zygote import Zygote
 
 # The worker's own limits (grading.worker.Limits), repeated here so that the command line is built without
 # importing the worker, which imports NumPy and SymPy; tests/kit/test_fixed_cost.py keeps them in step.
@@ -23,10 +24,15 @@ def run(args) -> int:
     # nbgrader's gradebook imports nbformat, whose jsonschema builds a parser for IRIs when rfc3987_syntax
     # is installed: 1.5 s of every run, for a format that no notebook schema uses; jsonschema does without
     sys.modules.setdefault("rfc3987_syntax", None)
-    publisher = Publisher(Course.here())  # first: its imports overlap the grader's
+    # first, so that their imports overlap the grader's (a Dask cluster's machines start their own servers)
+    server = None if args.cluster or args.scheduler else Zygote()
+    from daykit.grading.publish import Publisher
+
+    publisher = Publisher(Course.here(), gradebook=not args.no_gradebook,
+                          foreign=[server.control.fileno()] if server else [])
     from daykit.grading import grade
 
-    return grade.run(args, publisher)
+    return grade.run(args, publisher, server)
 
 
 def add_command(commands) -> None:
@@ -39,7 +45,8 @@ def add_command(commands) -> None:
     command.add_argument("--jobs", type=int, default=0, metavar="N", help="grading processes (default: all cores)")
     command.add_argument("--force", action="store_true", help="grade again even where a current result exists")
     command.add_argument("--no-gradebook", action="store_true",
-                         help="do not write nbgrader's gradebook and autograded/ (results and reports only)")
+                         help="leave nbgrader's gradebook alone: no gradebook entries or autograded/, and no due "
+                              "dates or late penalties read from it (results and reports only)")
     command.add_argument("--results", metavar="DIR",
                          help="where results and reports go (default: results/DAY; with several days, DIR/DAY)")
     command.add_argument("--timeout", type=float, default=TASK_SECONDS, metavar="SECONDS",

@@ -537,13 +537,14 @@ class ClassRun:
 
 
 def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int = 0, progress=None,
-                   cluster: str = "") -> list[list[dict]]:
-    """Grade several days' classes with one pool of grading processes; results per batch, in order."""
+                   cluster: str = "", server: Zygote | None = None) -> list[list[dict]]:
+    """Grade several days' classes with one pool of grading processes; results per batch, in order.
+    ``server``: the workers' fork server, if one was started already (the caller closes it)."""
     limits = {run.limits for run, _ in batches}
     if len(limits) > 1:
         raise ValueError("the classes graded together must share their limits")
     previous = sampling_seed(None)  # points no submission can know: equivalent() samples afresh each run
-    server = None
+    given = server
     try:
         plans, todo, results, total = {}, [], {}, 0
         for run, submissions in batches:
@@ -560,6 +561,8 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
         runs = {run.day.slug: run for run, _ in batches}
         size = jobs or os.cpu_count() or 1
         if len(todo) >= WARM_UP_FROM * size:  # a class: the grading processes are forked warm, sharing one library
+            if server is not None:
+                server.warm()  # and so are the fork servers they get, and every worker
             for slug in dict.fromkeys(slug for slug, _ in todo):
                 if isinstance(plans[slug].library, LazyLibrary):
                     plans[slug].library.library  # noqa: B018 - built here, while the fork server starts
@@ -579,7 +582,7 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
                     progress(len(results), total)
     finally:
         sampling_seed(previous)
-        if server is not None:  # never handed to a grading process
+        if server is not None and server is not given:  # started here and never handed to the pool
             server.close()
     return [[results[(run.day.slug, s.student)] for s in submissions] for run, submissions in batches]
 
@@ -676,17 +679,19 @@ def _no_submissions(course: Course, slugs: list[str]) -> CourseError:
     )
 
 
-def run(args, publisher: Publisher | None = None) -> int:
-    """``daykit grade`` (see command.py, which starts ``publisher`` before it imports this module); the
-    run closes the publisher it is given, or starts and closes its own."""
+def run(args, publisher: Publisher | None = None, server: Zygote | None = None) -> int:
+    """``daykit grade`` (see command.py, which starts ``publisher`` and the workers' fork server ``server``
+    before it imports this module); the run closes what it is given, or starts and closes its own."""
     try:
-        return _run(args, publisher)
+        return _run(args, publisher, server)
     finally:
         if publisher is not None:
             publisher.close()
+        if server is not None:
+            server.close()  # unless a grading process took it over (then only the handle is closed)
 
 
-def _run(args, publisher: Publisher | None) -> int:
+def _run(args, publisher: Publisher | None, server: Zygote | None = None) -> int:
     from daykit.grading.reports import summary, summary_text, table
 
     course = Course.here()
@@ -716,7 +721,7 @@ def _run(args, publisher: Publisher | None) -> int:
         publisher = Publisher(course)
     try:
         # every day in one pool: the grading processes and their workers start once for the whole course
-        graded = grade_together(batches, args.jobs, progress_bar(), batches[0][0].cluster)
+        graded = grade_together(batches, args.jobs, progress_bar(), batches[0][0].cluster, server)
         outputs, notes = [], []
         for (run, _), docs in zip(batches, graded, strict=True):
             # the class's reports from every stored result of the day, whatever this run graded; nbgrader's
@@ -727,7 +732,7 @@ def _run(args, publisher: Publisher | None) -> int:
         if any(run.folder == results_folder(course, run.day.slug) for run, _ in batches):
             stored = [d for d in course.days() if (results_folder(course, d) / "submissions").is_dir()]
             publisher.call("course_grades", course, {d: graded_day(course, d)[0] for d in stored},
-                           course.root / "results", course.root / "grades.csv")
+                           course.root / "results", course.root / "grades.csv", gradebook=not args.no_gradebook)
     finally:
         publisher.close()
     for line in notes:

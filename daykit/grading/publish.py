@@ -104,11 +104,12 @@ def lateness(course_dir: Path, days: list[str]) -> Late:
 
 
 def course_grades(course: Course, days: dict[str, Day], results: Path, path: Path,
-                  course_dir: Path | None = None) -> Path:
+                  course_dir: Path | None = None, gradebook: bool = True) -> Path:
     """The course's grades.csv: one row per day and student, from every stored result in
-    ``results/<day>/``, with the gradebook's due dates and late penalties."""
+    ``results/<day>/``, with the gradebook's due dates and late penalties (without ``gradebook``, none:
+    the gradebook is not read, as ``publish`` does not read it then)."""
     entries, stamps = [], {}
-    late = lateness(Path(course_dir or course.root), list(days))
+    late = lateness(Path(course_dir or course.root), list(days)) if gradebook else {}
     for slug, day in days.items():
         docs, _ = stored_results(day, results / slug)
         entries += [(day, doc) for doc in docs]
@@ -125,12 +126,15 @@ class Publisher:
     before anything else (command.py), before the grader imports NumPy and SymPy: it imports nbgrader
     (without its Jupyter server extensions: see gradebook.without_server_extensions) and no SymPy, while
     the grader loads and grades, and it is the one process that writes the gradebook. ``call`` runs one of
-    CALLS there and returns what it returns, or raises what it raised."""
+    CALLS there and returns what it returns, or raises what it raised. Without ``gradebook`` (a run that
+    writes none) it does not set up nbgrader's gradebook ahead; ``foreign``: file descriptors of this
+    process that the publishing process closes."""
 
-    def __init__(self, course: Course) -> None:
+    def __init__(self, course: Course, gradebook: bool = True, foreign: list[int] = ()) -> None:
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_publishing_process, args=(theirs, os.getpid(), course), daemon=True)
+        self.process = context.Process(target=_publishing_process, daemon=True,
+                                       args=(theirs, os.getpid(), course, gradebook, tuple(foreign)))
         self.process.start()
         theirs.close()
         self.asked = False
@@ -163,12 +167,15 @@ class Publisher:
         self.connection.close()
 
 
-def _publishing_process(connection, parent: int, course: Course) -> None:
+def _publishing_process(connection, parent: int, course: Course, gradebook: bool = True,
+                        foreign: tuple[int, ...] = ()) -> None:
+    for fd in foreign:  # the parent's ends of what it started before (the workers' fork server): not this one's
+        os.close(fd)
     from daykit.nbgrader import run
 
     inherited = run._socket_dir
     try:
-        _serve(connection, parent, course)
+        _serve(connection, parent, course, gradebook)
     finally:
         # loading nbgrader's configuration made a folder for kernels' sockets (run.kernel_config), which atexit
         # removes; a forked process ends without running atexit: removed here, unless it is the parent's
@@ -176,12 +183,12 @@ def _publishing_process(connection, parent: int, course: Course) -> None:
             shutil.rmtree(run._socket_dir, ignore_errors=True)
 
 
-def _serve(connection, parent: int, course: Course) -> None:
+def _serve(connection, parent: int, course: Course, write: bool = True) -> None:
     sandbox.die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
     gradebook.without_server_extensions()  # nbgrader's Jupyter server extensions: a second, never used here
     try:
-        warm = gradebook._exists(gradebook.database_url(course.root))
+        warm = write and gradebook._exists(gradebook.database_url(course.root))
     except CourseError:
         warm = False
     if warm:  # what writing and reading the gradebook imports and sets up, while the class is graded

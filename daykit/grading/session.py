@@ -89,6 +89,8 @@ def zygote() -> Zygote:
     pid = os.getpid()
     if pid not in _ZYGOTES:
         _ZYGOTES[pid] = Zygote()
+        if _AHEAD:  # a process that grades many: its workers start warm
+            _ZYGOTES[pid].warm()
     return _ZYGOTES[pid]
 
 

@@ -11,6 +11,7 @@ allow-list, dies with the grading process that started it, and its workers die w
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -20,9 +21,12 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from daykit.grading import sandbox
-from daykit.grading.worker import Limits
+
+if TYPE_CHECKING:  # the worker imports NumPy: a coordinator starts its fork server before it imports them
+    from daykit.grading.worker import Limits
 
 # What every submission needs. matplotlib is left out: no day's code imports it at the top, and the
 # display-only cells that plot are never run by the grader; a submission that plots pays for it.
@@ -40,10 +44,21 @@ PARENT_ENV = "DAYKIT_ZYGOTE_PARENT"
 
 def _serve(control: socket.socket, parent: int | None) -> None:
     sandbox.die_with_parent(parent)
+    gc.disable()  # importing makes objects by the hundred thousand and frees almost none: a tenth faster
     for name in PRELOAD:
         __import__(name)
-    _warm_up()
+    from daykit.checking.ipython_cells import preload
+
+    preload()  # every notebook's cells go through IPython's transformer in the worker
+    _settle()
     _loop(control)
+
+
+def _settle() -> None:
+    """Before forking: what is loaded so far is never collected, so that a worker's collections do not
+    walk (and copy, page by page) the server's objects."""
+    gc.enable()
+    gc.freeze()
 
 
 def _loop(control: socket.socket) -> None:
@@ -82,6 +97,10 @@ def _loop(control: socket.socket) -> None:
             except ChildProcessError:
                 status = 0
             control.sendall(pickle.dumps(("status", status)))
+        elif request[0] == "warm" and not fds:
+            _warm_up()
+            _settle()
+            control.sendall(pickle.dumps(("warm",)))
         elif request[0] == "clone" and len(fds) == 1:
             clone = os.fork()
             if clone == 0:  # a fork server of its own for another grading process, as warm as this one
@@ -127,7 +146,9 @@ def _read_report(fd: int) -> tuple[int | None, list[str]]:
 
 def _warm_up() -> None:
     """Exercise NumPy and SymPy once here, so that every worker forked later inherits what they import
-    and cache on first use (SymPy's first derivative costs a worker about 80 ms otherwise)."""
+    and cache on first use (SymPy's first derivative costs a worker about 80 ms otherwise). Asked for
+    (``Zygote.warm``) by a run of many submissions: a run of one would pay it before its only worker
+    starts, for calls that worker may never make."""
     import numpy as np
     import sympy as sp
 
@@ -138,9 +159,6 @@ def _warm_up() -> None:
     sp.lambdify((x, y), expr, "numpy")(1.0, 2.0)
     np.linalg.solve(np.eye(3) * 2.0, np.ones(3))
     np.linalg.eigvalsh(np.eye(3))
-    from daykit.checking.ipython_cells import preload
-
-    preload()  # every notebook's cells go through IPython's transformer in the worker
 
 
 def main() -> None:
@@ -163,6 +181,7 @@ class Zygote:
     def __init__(self, control: socket.socket | None = None) -> None:
         self.ready = False  # it imports NumPy and SymPy meanwhile: the first reply waits for it
         self.waiting: deque[Callable[[tuple], None]] = deque()  # per request sent, what takes its reply
+        self.asked = False
         self.process: subprocess.Popen | None = None
         if control is not None:  # a clone (see ``clone``): a fork of a server that is ready
             self.control = control
@@ -197,6 +216,7 @@ class Zygote:
         """Send ``request`` now; ``then`` gets its reply when it comes (see ``settle``). The server reads
         it once it is ready."""
         socket.send_fds(self.control, [pickle.dumps(request)], list(fds))
+        self.asked = True
         self.waiting.append(then)
 
     def settle(self, count: int | None = None) -> None:
@@ -216,6 +236,11 @@ class Zygote:
         self.send(request, replies.append, fds)
         self.settle()
         return replies[0]
+
+    def warm(self) -> None:
+        """Have the server warm up (see ``_warm_up``) before it serves the requests sent after this one;
+        does not wait."""
+        self.send(("warm",), lambda reply: None)
 
     def spawn(self, sock: socket.socket, limits: Limits, scratch: str) -> tuple[int, list[str]]:
         """A worker on ``sock``: its pid and the isolation that held for it, as it reported before running."""
@@ -244,6 +269,8 @@ class Zygote:
         self.control.close()
         if self.process is None:  # a clone: it ends on its own, and its parent server reaps it
             return
+        if not self.asked:  # started ahead for a run that found nothing to grade: still importing, or idle
+            self.process.kill()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:

@@ -135,20 +135,33 @@ def test_the_command_line_defaults_are_the_workers_limits():
 
 
 @pytest.mark.slow
-def test_the_publishing_process_starts_before_the_grader_loads_numpy_and_sympy(tmp_path):
-    """`daykit grade` forks the process that imports nbgrader first, so that the two processes' imports
-    overlap; that process never imports NumPy or SymPy itself (it draws the reports and writes the gradebook)."""
+def test_the_fork_server_and_the_publishing_process_start_before_the_grader_loads_numpy_and_sympy(tmp_path):
+    """`daykit grade` starts the workers' fork server and forks the process that imports nbgrader first, so
+    that their imports overlap the grader's; the publishing process never imports NumPy or SymPy itself
+    (it draws the reports and writes the gradebook), and holds no end of the fork server's socket."""
     (tmp_path / "right.py").write_text(COURSE.solution(DAY).read_text())
     script = f"""
-import sys
-from daykit.grading import publish
+import os, sys
+from daykit.grading import publish, zygote
 from daykit import cli
 
-started = publish.Publisher.__init__
-def noted(self, course):
-    print("publisher started with", sorted(m for m in ("numpy", "sympy") if m in sys.modules), file=sys.stderr)
-    started(self, course)
-publish.Publisher.__init__ = noted
+def loaded():
+    return sorted(m for m in ("numpy", "sympy") if m in sys.modules)
+
+def noted(kind, started):
+    def start(self, *args, **kwargs):
+        print(kind, "started with", loaded(), file=sys.stderr)
+        started(self, *args, **kwargs)
+    return start
+
+publish.Publisher.__init__ = noted("publisher", publish.Publisher.__init__)
+zygote.Zygote.__init__ = noted("fork server", zygote.Zygote.__init__)
+served = publish._serve
+def serve(connection, parent, course, write=True):
+    print("publisher holds", len(os.listdir("/proc/self/fd")), "descriptors; writes the gradebook:", write,
+          file=sys.stderr)
+    served(connection, parent, course, write)
+publish._serve = serve
 sys.exit(cli.main(["grade", "39", {str(tmp_path / "right.py")!r}, "--no-gradebook", "--json",
                    "--results", {str(tmp_path / "results")!r}]))
 """
@@ -157,8 +170,43 @@ sys.exit(cli.main(["grade", "39", {str(tmp_path / "right.py")!r}, "--no-gradeboo
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
                           cwd=COURSE.root, env={**os.environ, "TMPDIR": str(temporary)})
     assert done.returncode == 0, done.stderr
-    assert "publisher started with []" in done.stderr
+    assert "fork server started with []" in done.stderr and "publisher started with []" in done.stderr
+    assert "writes the gradebook: False" in done.stderr
     assert not list(temporary.glob("daykit-kernels-*")), "the publishing process leaves no folder behind"
     doc = json.loads(done.stdout)
     assert doc["submissions"][0]["score"] == doc["submissions"][0]["max_score"]
     assert (tmp_path / "results" / "grades.csv").is_file()
+
+
+def test_the_publishing_process_closes_the_fork_servers_socket():
+    """Else a fork server would not see its coordinator close the socket, and the run would wait for it."""
+    import socket
+
+    from daykit.grading.publish import Publisher
+
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    publisher = Publisher(COURSE, gradebook=False, foreign=[mine.fileno()])
+    try:
+        mine.close()
+        theirs.settimeout(30)
+        assert theirs.recv(16) == b"", "the publishing process still holds the other end"
+    finally:
+        publisher.close()
+        theirs.close()
+
+
+def test_a_fork_server_never_asked_anything_is_ended_at_once():
+    import time
+
+    from daykit.grading.zygote import Zygote
+
+    server = Zygote()
+    started = time.monotonic()
+    server.close()  # still importing NumPy and SymPy: killed, not waited for
+    assert time.monotonic() - started < 0.5 and server.process.returncode is not None
+
+
+def test_the_fork_server_module_imports_neither_numpy_nor_sympy():
+    script = "import sys, daykit.grading.zygote; print(sorted(m for m in ('numpy', 'sympy') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
