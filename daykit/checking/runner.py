@@ -244,11 +244,12 @@ def grade_functions(
     checks: list[Check],
     functions: dict,
     source: str,
-    before_task: Callable[[], None] | None = None,
+    before_task: Callable[..., None] | None = None,
     check_seconds: float | None = None,
 ) -> list[TaskResult]:
     """Every task of the day, in the day's order; ``before_task`` runs before each task's turn (a fresh
-    time budget), and ``check_seconds`` bounds the grader's own work in each check (see run_check).
+    time budget; before visible checks it gets ``shared``, their modules: see session.shareable), and
+    ``check_seconds`` bounds the grader's own work in each check (see run_check).
 
     The visible checks of every task run before any hidden check (as ``pytest tests hidden`` runs
     them), so that nothing a hidden check hands the code can come back in a visible check's message: a
@@ -263,7 +264,7 @@ def grade_functions(
             if task.name in results or (hidden and not mine):
                 continue
             if before_task is not None:
-                before_task()
+                before_task(**({} if hidden else {"shared": frozenset(c.function.__module__ for c in mine)}))
             result = grade_task(task.name, task.points, mine, functions, source, check_seconds)
             if result.status is not Status.PASS or hidden:
                 results[task.name] = result

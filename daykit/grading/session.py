@@ -19,6 +19,12 @@ Two things make a call through the worker judge as a call in-process does:
   ``**``, comparisons, ``float()``...) is carried out by the worker on the real object. Callbacks
   are bounded in number per task and by the task's time budget; everything the worker sends, here
   too, passes the wire's validation. A callable is usable during the call it was passed to only.
+- **A visible check's pure functions travel.** The exception: while a visible check runs (one a
+  student has, and could run in full), a function it passes that keeps no state (``shareable``: a
+  function of the visible checks' own module that stores nothing outside itself and reads only
+  numbers, strings, arrays, modules and functions like itself) is sent by value and runs in the
+  worker, as it does under pytest: thousands of round trips fewer for a task that iterates on it. A
+  hidden check's functions, and anything stateful, stay here.
 - **Changes in place come back.** The worker sends, with its answer, the new contents of every
   array, list, dict or tuple argument that the call changed, and they are written into the caller's
   own objects, so that a check that an argument is not modified sees the change as under pytest.
@@ -29,6 +35,7 @@ from __future__ import annotations
 import atexit
 import builtins
 import copyreg
+import dis
 import functools
 import io
 import os
@@ -38,7 +45,9 @@ import signal
 import socket
 import tempfile
 import time
+import types
 
+import cloudpickle
 import numpy as np
 
 from daykit.checking.runner import StudentError, TaskTimeout
@@ -145,6 +154,71 @@ class Reference:
 
     def __reduce__(self):  # only ever pickled by _Pickler, as a persistent id
         raise _Referenced
+
+
+# what a function that keeps no state never does: write a global, a closed-over variable, an attribute
+# or an item (a conservative rule: a function that does is simply not shared), or import
+STATEFUL = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF", "STORE_ATTR", "DELETE_ATTR",
+                      "STORE_SUBSCR", "DELETE_SUBSCR", "IMPORT_NAME", "IMPORT_FROM"})
+MAX_SHARED_DEPTH = 8
+
+
+def _writes(code: types.CodeType) -> bool:
+    return any(i.opname in STATEFUL for i in dis.get_instructions(code)) or any(
+        _writes(c) for c in code.co_consts if isinstance(c, types.CodeType))
+
+
+def _names(code: types.CodeType) -> set[str]:
+    return set(code.co_names).union(*(_names(c) for c in code.co_consts if isinstance(c, types.CodeType)))
+
+
+def _plain(value) -> bool:
+    """Data a shared function may hold: numbers, strings, None, numeric arrays, tuples of them."""
+    if value is None or type(value) in (bool, int, float, complex, str, bytes):
+        return True
+    if type(value) is tuple:
+        return all(_plain(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biufc"
+    return isinstance(value, np.generic) and value.dtype.kind in "biufc"
+
+
+def shareable(value, modules: frozenset[str], depth: int = 0) -> bool:
+    """Whether ``value``, passed by a check of ``modules``, may run in the worker as it is: a plain function
+    of one of those modules that writes nothing outside its own locals, whose closure, defaults and the
+    globals it reads are plain data (``_plain``), modules, NumPy's or the builtins' functions, or
+    functions that are shareable themselves. Such a function behaves the same in either process."""
+    if depth > MAX_SHARED_DEPTH or type(value) is not types.FunctionType or value.__module__ not in modules:
+        return False
+    code = value.__code__
+    if _writes(code):
+        return False
+    held = [c.cell_contents for c in value.__closure__ or () if c.cell_contents is not value]
+    held += list(value.__defaults__ or ()) + list((value.__kwdefaults__ or {}).values())
+    held += [value.__globals__[n] for n in _names(code) if n in value.__globals__]
+    for item in held:
+        if _plain(item) or isinstance(item, (types.ModuleType, np.ufunc, types.BuiltinFunctionType)):
+            continue
+        if not shareable(item, modules, depth + 1):
+            return False
+    return True
+
+
+class _Shared:
+    """A shareable function on its way to the worker, pickled by value (its module is not importable there)."""
+
+    __slots__ = ("payload",)
+
+    def __init__(self, function: types.FunctionType) -> None:
+        module = __import__("sys").modules[function.__module__]
+        cloudpickle.register_pickle_by_value(module)
+        try:
+            self.payload = cloudpickle.dumps(function, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            cloudpickle.unregister_pickle_by_value(module)
+
+    def __reduce__(self):
+        return pickle.loads, (self.payload,)
 
 
 class Worker:
@@ -410,6 +484,7 @@ class Session:
         self.notes: list[str] = []
         self.fatal: StudentError | TaskTimeout | None = None
         self.callables: dict = {}  # the checks' callables handed to the call under way, by number
+        self.shared: frozenset[str] = frozenset()  # the modules of the visible checks under way (see shareable)
         self.numbered = 0  # numbers are never reused, so a stand-in kept from an earlier call reaches nothing
         self.callbacks = 0
         self._start()
@@ -444,11 +519,14 @@ class Session:
         notes = reply.get("notes")  # what a notebook asked for and did not get (a shell command, say)
         self.notes = [str(n)[:200] for n in notes][:20] if isinstance(notes, list) else []
 
-    def begin_task(self) -> None:
+    def begin_task(self, shared: frozenset[str] = frozenset()) -> None:
+        """A task's turn: a live worker, a fresh time budget. ``shared``: the modules of the checks about to
+        run, when they are visible checks, whose stateless functions then run in the worker."""
         if self.fatal is None and (self.worker is None or not self.worker.alive):
             self._start()
         self.deadline = time.monotonic() + self.limits.task_seconds
         self.callbacks = 0
+        self.shared = frozenset(shared)
 
     # ------------------------------------------------------------------- what travels to the worker
 
@@ -461,6 +539,8 @@ class Session:
         if type(value) is dict:
             return {k: self._outbound(v) for k, v in value.items()}
         if callable(value) and not isinstance(value, type):
+            if self.shared and shareable(value, self.shared):
+                return _Shared(value)
             self.numbered += 1
             self.callables[self.numbered] = value
             return Reference("f", self.numbered)
