@@ -9,7 +9,9 @@ The grader itself is grade.py.
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
 
 from daykit.course import Course
 from daykit.grading.zygote import Zygote
@@ -20,6 +22,19 @@ TASK_SECONDS = 10.0
 MEMORY_MIB = 1024
 
 
+DAY_ARGUMENT = re.compile(r"(day_)?\d{2,3}")
+
+
+def split_targets(targets: list[str]) -> tuple[list[str], list[str]]:
+    """The days and the submissions named on the command line: the leading arguments that name a day
+    (39, day_39) are days, and the rest submissions; after the first day, an argument that is an existing
+    file or folder is a submission even when its name looks like a day's."""
+    days, rest = [], list(targets)
+    while rest and DAY_ARGUMENT.fullmatch(rest[0]) and not (days and Path(rest[0]).exists()):
+        days.append(rest.pop(0))
+    return days, rest
+
+
 def run(args) -> int:
     # nbgrader's gradebook imports nbformat, whose jsonschema builds a parser for IRIs when rfc3987_syntax
     # is installed: 1.5 s of every run, for a format that no notebook schema uses; jsonschema does without
@@ -28,7 +43,10 @@ def run(args) -> int:
     server = None if args.cluster or args.scheduler else Zygote()
     from daykit.grading.publish import Publisher
 
-    publisher = Publisher(Course.here(), gradebook=not args.no_gradebook,
+    # a class found in submitted/ goes to the gradebook: its libraries load meanwhile; files named on the
+    # command line mostly do not (see publish.collected), and load them only if they do
+    _, files = split_targets(args.targets)
+    publisher = Publisher(Course.here(), warm=not args.no_gradebook and not files,
                           foreign=[server.control.fileno()] if server else [])
     from daykit.grading import grade
 

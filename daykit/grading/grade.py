@@ -16,7 +16,6 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
-import re
 import resource
 import signal
 import sys
@@ -33,6 +32,7 @@ from daykit.checking.runner import Check, Status, TaskResult, callables, grade_f
 from daykit.checks import sampling_seed
 from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
+from daykit.grading.command import split_targets
 from daykit.grading.publish import Publisher
 from daykit.grading.session import Session, adopt, finish, start_ahead, zygote
 from daykit.grading.worker import Limits
@@ -651,19 +651,6 @@ def confinement_warning(docs: list[dict]) -> str:
         return ""
     return "daykit: on this machine a worker's confinement is weaker than the README says:\n" + "\n".join(
         f"  - {line}" for line in weaker)
-
-
-DAY_ARGUMENT = re.compile(r"(day_)?\d{2,3}")
-
-
-def split_targets(targets: list[str]) -> tuple[list[str], list[str]]:
-    """The days and the submissions named on the command line: the leading arguments that name a day
-    (39, day_39) are days, and the rest submissions; after the first day, an argument that is an existing
-    file or folder is a submission even when its name looks like a day's."""
-    days, rest = [], list(targets)
-    while rest and DAY_ARGUMENT.fullmatch(rest[0]) and not (days and Path(rest[0]).exists()):
-        days.append(rest.pop(0))
-    return days, rest
 
 
 def _no_submissions(course: Course, slugs: list[str]) -> CourseError:

@@ -86,21 +86,28 @@ def publish(course: Course, day: Day, docs: list[dict], folder: Path, course_dir
                                     "`daykit grade` again once the database answers (nothing is graded twice)")
             else:
                 result.gradebook = [g.student for g in graded]
-    late = lateness(course_dir, [day.slug]) if gradebook else {}
     stored, _ = stored_results(day, folder)
+    late = lateness(course_dir, [(day.slug, d) for d in stored]) if gradebook else {}
     stamps = {(day.slug, d["student"]): timestamp_of(Path(d["path"])) for d in stored}
     result.docs, result.skipped = class_reports(day, folder, stamps, late)
     return result
 
 
-def lateness(course_dir: Path, days: list[str]) -> Late:
-    """The gradebook's due dates and late penalties; none when there is no gradebook or it does not answer."""
+def lateness(course_dir: Path, entries: list[tuple[str, dict]]) -> Late:
+    """The gradebook's due dates and late penalties of the results among ``entries`` (day, result) that
+    graded the file nbgrader collected (see ``collected``): a file named on the command line is not that
+    submission, and gets none. None when there is no gradebook or it does not answer; the gradebook is
+    not read (nor nbgrader imported) when no result is a collected one."""
+    keys = {(day, doc["student"]) for day, doc in entries if collected(course_dir, day, doc) is not None}
+    if not keys:
+        return {}
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        return late_penalties(course_dir, days)
+        found = late_penalties(course_dir, sorted({day for day, _ in keys}))
     except (CourseError, SQLAlchemyError):
         return {}
+    return {key: value for key, value in found.items() if key in keys}
 
 
 def course_grades(course: Course, days: dict[str, Day], results: Path, path: Path,
@@ -109,11 +116,11 @@ def course_grades(course: Course, days: dict[str, Day], results: Path, path: Pat
     ``results/<day>/``, with the gradebook's due dates and late penalties (without ``gradebook``, none:
     the gradebook is not read, as ``publish`` does not read it then)."""
     entries, stamps = [], {}
-    late = lateness(Path(course_dir or course.root), list(days)) if gradebook else {}
     for slug, day in days.items():
         docs, _ = stored_results(day, results / slug)
         entries += [(day, doc) for doc in docs]
         stamps.update({(slug, d["student"]): timestamp_of(Path(d["path"])) for d in docs})
+    late = lateness(Path(course_dir or course.root), [(d.slug, doc) for d, doc in entries]) if gradebook else {}
     write_atomically(path, grades_csv(entries, stamps, late))
     return path
 
@@ -126,15 +133,15 @@ class Publisher:
     before anything else (command.py), before the grader imports NumPy and SymPy: it imports nbgrader
     (without its Jupyter server extensions: see gradebook.without_server_extensions) and no SymPy, while
     the grader loads and grades, and it is the one process that writes the gradebook. ``call`` runs one of
-    CALLS there and returns what it returns, or raises what it raised. Without ``gradebook`` (a run that
-    writes none) it does not set up nbgrader's gradebook ahead; ``foreign``: file descriptors of this
+    CALLS there and returns what it returns, or raises what it raised. With ``warm`` (a run that will
+    write the gradebook) it sets up nbgrader's gradebook ahead; ``foreign``: file descriptors of this
     process that the publishing process closes."""
 
-    def __init__(self, course: Course, gradebook: bool = True, foreign: list[int] = ()) -> None:
+    def __init__(self, course: Course, warm: bool = True, foreign: list[int] = ()) -> None:
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
         self.process = context.Process(target=_publishing_process, daemon=True,
-                                       args=(theirs, os.getpid(), course, gradebook, tuple(foreign)))
+                                       args=(theirs, os.getpid(), course, warm, tuple(foreign)))
         self.process.start()
         theirs.close()
         self.asked = False

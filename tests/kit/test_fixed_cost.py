@@ -185,7 +185,7 @@ def test_the_publishing_process_closes_the_fork_servers_socket():
     from daykit.grading.publish import Publisher
 
     mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    publisher = Publisher(COURSE, gradebook=False, foreign=[mine.fileno()])
+    publisher = Publisher(COURSE, warm=False, foreign=[mine.fileno()])
     try:
         mine.close()
         theirs.settimeout(30)

@@ -12,7 +12,7 @@ from course_copy import course_copy, hand_in, solution_notebook
 from daykit.checking.runner import Status, TaskResult
 from daykit.cli import main
 from daykit.grading import grade
-from daykit.grading.grade import split_targets
+from daykit.grading.command import split_targets
 
 
 @pytest.fixture

@@ -220,6 +220,22 @@ def test_grades_csv_shows_the_due_date_and_the_late_penalty(sqlite):
     assert (late["raw_score"], late["late_submission_penalty"], late["score"]) == ("10.0", "10.0", "0.0")
 
 
+def test_a_copy_named_on_the_command_line_is_not_the_late_submission(sqlite, tmp_path):
+    """The gradebook's late penalty belongs to the notebook nbgrader collected: the same notebook graded
+    from elsewhere gets results and reports, and no penalty (nor any gradebook entry)."""
+    root = sqlite["root"]
+    copy = tmp_path / "late" / DAY / f"{DAY}.ipynb"  # nbgrader's layout: the student is "late"
+    copy.parent.mkdir(parents=True)
+    shutil.copy2(root / "submitted" / "late" / DAY / f"{DAY}.ipynb", copy)
+    command(root, "daykit", "grade", "39", str(copy), "--results", str(tmp_path / "results"), env=sqlite["env"])
+    with open(tmp_path / "results" / "grades.csv", newline="") as stream:
+        row = next(r for r in csv.DictReader(stream) if r["student_id"] == "late")
+    assert (row["raw_score"], row["late_submission_penalty"], row["score"]) == ("10.0", "0.0", "10.0")
+    with open(root / "results" / DAY / "grades.csv", newline="") as stream:
+        collected = next(r for r in csv.DictReader(stream) if r["student_id"] == "late")
+    assert collected["late_submission_penalty"] == "10.0"  # the collected one's is as it was
+
+
 def test_generate_feedback_works_and_hides_the_hidden_tests(sqlite):
     root, env = sqlite["root"], sqlite["env"]
     command(root, "nbgrader", "generate_feedback", DAY, env=env)
