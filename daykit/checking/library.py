@@ -272,7 +272,8 @@ def diagnose_results(library: Library | LazyLibrary, results: list, functions: d
                 found, behaviour = library.examine(result.task, _off_the_clock(function) if seconds else function)
         except (OverBudget, Exception):  # noqa: BLE001 - a diagnosis is a bonus: never one that costs the grade
             continue
-        result.diagnosis = found.as_dict() if found else None
+        # with the words a student reads, so that the reports need not import the checks (and SymPy) to say them
+        result.diagnosis = {**found.as_dict(), "message": found.message} if found else None
         result.behaviour = behaviour
 
 

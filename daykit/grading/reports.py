@@ -161,8 +161,10 @@ def feedback(day: Day, doc: dict) -> str:
             message = str(task["message"] or "A check did not pass.")
             lines.append(message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "...")
             found = task.get("diagnosis")
-            if isinstance(found, dict) and found.get("reason"):
-                # imported here: the histogram's detached process imports this module, without NumPy or SymPy
+            if isinstance(found, dict) and isinstance(found.get("message"), str):
+                lines += ["", found["message"]]
+            elif isinstance(found, dict) and found.get("reason"):  # a result stored without the words
+                # imported here: it imports SymPy, which the process that writes the reports never needs else
                 from daykit.checking.diagnosis import message as diagnosis_message
 
                 lines += ["", diagnosis_message(str(found["reason"]))]

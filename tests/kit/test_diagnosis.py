@@ -26,6 +26,7 @@ import pytest
 
 from daykit.authoring.model import load_day
 from daykit.checking.library import diagnose_results, load_library
+from daykit.checking.diagnosis import message
 from daykit.checking.loading import load_target
 from daykit.checking.runner import callables, grade_task, load_checks
 from daykit.checking.variants import load_variants
@@ -347,5 +348,5 @@ def test_a_task_failing_through_another_task_it_calls_is_not_named():
                for name in ("partial_derivative", "gradient")]
     assert [r.status.value for r in results] == ["fail", "fail"]
     diagnose_results(library, results, functions)
-    assert results[0].diagnosis == {"variant": variant.slug, "reason": variant.why}
+    assert results[0].diagnosis == {"variant": variant.slug, "reason": variant.why, "message": message(variant.why)}
     assert results[1].diagnosis is None

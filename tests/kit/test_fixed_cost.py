@@ -210,3 +210,24 @@ def test_the_fork_server_module_imports_neither_numpy_nor_sympy():
     script = "import sys, daykit.grading.zygote; print(sorted(m for m in ('numpy', 'sympy') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_reports_say_a_diagnosis_without_importing_the_checks(tmp_path):
+    """The process that writes the reports never imports SymPy: a result carries the diagnosis's words."""
+    from daykit.checking.diagnosis import message
+
+    reason = "it differentiates with respect to the wrong variable"
+    script = f"""
+import sys
+from daykit.authoring.model import load_day
+from daykit.course import Course
+from daykit.grading.reports import feedback
+from pathlib import Path
+day = load_day(Course(Path({str(COURSE.root)!r})), {DAY!r})
+task = {{"task": "symbolic_derivative", "status": "fail", "points": 0, "max_points": 3, "message": "no",
+         "diagnosis": {{"variant": "v", "reason": {reason!r}, "message": {message(reason)!r}}}}}
+text = feedback(day, {{"student": "s", "score": 0, "max_score": 3, "path": "s.ipynb", "tasks": [task]}})
+print({message(reason)!r} in text, "sympy" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["True", "False"]
