@@ -11,6 +11,7 @@ re-run skips every submission whose file and checks are unchanged, unless ``--fo
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -573,6 +574,7 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
 
                 grader = pool(cluster, plans, limits.pop(), size, {slug: run.course for slug, run in runs.items()})
             else:
+                gc.freeze()  # what is loaded is kept: the grading processes' collections never walk (or copy) it
                 grader, server = Pool(plans, limits.pop(), size, server), None
             for doc in grader.run(todo):
                 # a failure of the grading machinery is shown, never stored: the next run grades it again
