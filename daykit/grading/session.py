@@ -12,7 +12,7 @@ student's, no exit code), which is all that a hidden check shows.
 Two things make a call through the worker judge as a call in-process does:
 
 - **Callables stay here.** A function that a check passes to a task (the function to integrate, to
-  differentiate, to minimise) never travels: the worker gets a stand-in, and calling it sends the
+  differentiate, to minimise) does not travel (but see the next point): the worker gets a stand-in, and calling it sends the
   plain-data arguments back here, where the real function runs and its plain-data result is sent to
   the worker. When the student's code calls it with objects of its own (a dual number, a graph node),
   the function runs here on stand-ins for those objects, each operation of which (``+``, ``*``,

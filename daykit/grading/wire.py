@@ -1,7 +1,8 @@
 """The data that crosses between the grader and a student's worker process.
 
 Grader → worker: trusted plain data (the arguments of a call, what a callback returned), pickled; a
-callable that a check passes in never travels: the worker gets a stand-in that calls back (session.py).
+callable that a check passes in travels only when it is a visible check's and keeps no state, else the
+worker gets a stand-in that calls back (session.py).
 Worker → grader: JSON only, never pickle. ``encode`` runs in the worker; ``decode`` runs in the grader
 and trusts nothing: every value is rebuilt from an allow-list of types (numbers, strings, lists,
 tuples, dicts, NumPy arrays of numbers, SymPy expressions and matrices), within limits on size and
