@@ -9,11 +9,11 @@ worker: after a crash or a timeout the next task starts a fresh one, so a failur
 Every error carries ``public``: the same in words without any value (no input, no message of the
 student's, no exit code), which is all that a hidden check shows.
 
-Two things make a call through the worker judge as a call in-process does:
+Three things make a call through the worker judge as a call in-process does:
 
 - **Callables stay here.** A function that a check passes to a task (the function to integrate, to
-  differentiate, to minimise) does not travel (but see the next point): the worker gets a stand-in, and calling it sends the
-  plain-data arguments back here, where the real function runs and its plain-data result is sent to
+  differentiate, to minimise) does not travel (but see the next point): the worker gets a stand-in,
+  and calling it sends the plain-data arguments back here, where the real function runs and its plain-data result is sent to
   the worker. When the student's code calls it with objects of its own (a dual number, a graph node),
   the function runs here on stand-ins for those objects, each operation of which (``+``, ``*``,
   ``**``, comparisons, ``float()``...) is carried out by the worker on the real object. Callbacks
