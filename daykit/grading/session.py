@@ -12,13 +12,13 @@ student's, no exit code), which is all that a hidden check shows.
 Three things make a call through the worker judge as a call in-process does:
 
 - **Callables stay here.** A function that a check passes to a task (the function to integrate, to
-  differentiate, to minimise) does not travel (but see the next point): the worker gets a stand-in,
-  and calling it sends the plain-data arguments back here, where the real function runs and its plain-data result is sent to
-  the worker. When the student's code calls it with objects of its own (a dual number, a graph node),
-  the function runs here on stand-ins for those objects, each operation of which (``+``, ``*``,
-  ``**``, comparisons, ``float()``...) is carried out by the worker on the real object. Callbacks
-  are bounded in number per task and by the task's time budget; everything the worker sends, here
-  too, passes the wire's validation. A callable is usable during the call it was passed to only.
+  differentiate, to minimise) does not travel (but see the next point): the worker gets a stand-in, and
+  calling it sends the plain-data arguments back here, where the real function runs and its plain-data
+  result is sent to the worker. When the student's code calls it with objects of its own (a dual number,
+  a graph node), the function runs here on stand-ins for those objects, each operation of which (``+``,
+  ``*``, ``**``, comparisons, ``float()``...) is carried out by the worker on the real object. Callbacks
+  are bounded in number per task and by the task's time budget; everything the worker sends, here too,
+  passes the wire's validation. A callable is usable during the call it was passed to only.
 - **A visible check's pure functions travel.** The exception: while a visible check runs (one a
   student has, and could run in full), a function it passes that keeps no state (``shareable``: a
   function of the visible checks' own module that stores nothing outside itself and reads only

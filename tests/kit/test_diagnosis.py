@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from daykit.authoring.model import load_day
-from daykit.checking.library import diagnose_results, load_library
 from daykit.checking.diagnosis import message
+from daykit.checking.library import diagnose_results, load_library
 from daykit.checking.loading import load_target
 from daykit.checking.runner import callables, grade_task, load_checks
 from daykit.checking.variants import load_variants
