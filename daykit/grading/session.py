@@ -22,9 +22,10 @@ Three things make a call through the worker judge as a call in-process does:
 - **A visible check's pure functions travel.** The exception: while a visible check runs (one a
   student has, and could run in full), a function it passes that keeps no state (``shareable``: a
   function of the visible checks' own module that stores nothing outside itself and reads only
-  numbers, strings, arrays, modules and functions like itself) is sent by value and runs in the
-  worker, as it does under pytest: thousands of round trips fewer for a task that iterates on it. A
-  hidden check's functions, and anything stateful, stay here.
+  numbers, strings, arrays it never writes, math, NumPy (not its random state) and functions like
+  itself) is sent by value and runs in the worker, as it does under pytest: thousands of round trips
+  fewer for a task that iterates on it. A hidden check's functions, anything stateful, and any
+  function passed in the same call as one that stays here, stay here.
 - **Changes in place come back.** The worker sends, with its answer, the new contents of every
   array, list, dict or tuple argument that the call changed, and they are written into the caller's
   own objects, so that a check that an argument is not modified sees the change as under pytest.
@@ -160,16 +161,36 @@ class Reference:
 # or an item (a conservative rule: a function that does is simply not shared), or import
 STATEFUL = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF", "STORE_ATTR", "DELETE_ATTR",
                       "STORE_SUBSCR", "DELETE_SUBSCR", "IMPORT_NAME", "IMPORT_FROM"})
-MAX_SHARED_DEPTH = 8
+# what it never does either while it (or a function it reaches) holds an array that can be written: call,
+# read an attribute, enter a with-block, or operate in place (``t = A; t += 1``, ``np.add(A, 1, out=A)``,
+# ``A.fill(0)`` all write the array): the array is then only ever read, by operators
+ACTING = frozenset({"PRECALL", "CALL", "CALL_KW", "CALL_FUNCTION_EX", "LOAD_ATTR", "LOAD_METHOD", "BEFORE_WITH",
+                    "CALL_INTRINSIC_1", "CALL_INTRINSIC_2", "LOAD_SUPER_ATTR"})
+# modules a shared function may read attributes of: they hold no state that a check could see (their
+# attributes are read where the function runs); NumPy's random state, and its settings, excepted
+PURE_MODULES = frozenset({"math", "cmath", "numpy"})
+UNSHAREABLE = frozenset({  # functions that reach or change state by name: builtins, and NumPy's settings
+    "setattr", "delattr", "getattr", "exec", "eval", "compile", "globals", "locals", "vars", "__import__", "open",
+    "input", "breakpoint", "exit", "quit", "help", "seterr", "seterrcall", "setbufsize", "set_printoptions"})
+MAX_SHARED_FUNCTIONS = 32
+
+
+def _codes(code: types.CodeType):
+    yield code
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            yield from _codes(constant)
 
 
 def _writes(code: types.CodeType) -> bool:
-    return any(i.opname in STATEFUL for i in dis.get_instructions(code)) or any(
-        _writes(c) for c in code.co_consts if isinstance(c, types.CodeType))
+    """Whether it writes, or looks into an object (``f.__dict__``, ``object.__setattr__``): a dunder attribute."""
+    return any(i.opname in STATEFUL or (i.opname in ("LOAD_ATTR", "LOAD_METHOD") and str(i.argval).startswith("__"))
+               for c in _codes(code) for i in dis.get_instructions(c))
 
 
-def _names(code: types.CodeType) -> set[str]:
-    return set(code.co_names).union(*(_names(c) for c in code.co_consts if isinstance(c, types.CodeType)))
+def _acts(code: types.CodeType) -> bool:
+    return any(i.opname in ACTING or (i.opname == "BINARY_OP" and i.argrepr.endswith("="))
+               for c in _codes(code) for i in dis.get_instructions(c))
 
 
 def _plain(value) -> bool:
@@ -183,25 +204,100 @@ def _plain(value) -> bool:
     return isinstance(value, np.generic) and value.dtype.kind in "biufc"
 
 
-def shareable(value, modules: frozenset[str], depth: int = 0) -> bool:
-    """Whether ``value``, passed by a check of ``modules``, may run in the worker as it is: a plain function
-    of one of those modules that writes nothing outside its own locals, whose closure, defaults and the
-    globals it reads are plain data (``_plain``), modules, NumPy's or the builtins' functions, or
-    functions that are shareable themselves. Such a function behaves the same in either process."""
-    if depth > MAX_SHARED_DEPTH or type(value) is not types.FunctionType or value.__module__ not in modules:
+def _writable(value) -> bool:
+    if type(value) is tuple:
+        return any(_writable(v) for v in value)
+    return isinstance(value, np.ndarray) and value.flags.writeable
+
+
+def _pure_module(name) -> bool:
+    return isinstance(name, str) and name.split(".")[0] in PURE_MODULES and not name.startswith("numpy.random")
+
+
+def _library(item) -> bool:
+    """A function or type of the builtins, math or NumPy that reaches no state (not a method bound to an
+    object: ``np.random.rand`` and ``SEEN.append`` are; not one of UNSHAREABLE)."""
+    if getattr(item, "__name__", None) in UNSHAREABLE:
         return False
-    code = value.__code__
-    if _writes(code):
+    if isinstance(item, types.BuiltinFunctionType):
+        owner = item.__self__
+        return owner is None or (isinstance(owner, types.ModuleType) and
+                                 (owner is builtins or _pure_module(owner.__name__)))
+    if isinstance(item, type) or type(item) is types.FunctionType or type(item).__name__ == "_ArrayFunctionDispatcher":
+        return getattr(item, "__module__", None) == "builtins" or _pure_module(getattr(item, "__module__", None))
+    return False
+
+
+def _reached(value, modules: frozenset[str], found: dict) -> bool:
+    """Whether ``value`` (a function of ``modules``) and what it reads are shareable; adds to ``found``
+    every function of the checks it reaches, and every array it holds (under their ids)."""
+    if id(value) in found:
+        return True
+    found[id(value)] = value
+    if (len(found) > MAX_SHARED_FUNCTIONS or type(value) is not types.FunctionType or value.__module__ not in modules
+            or value.__dict__ or _writes(value.__code__)):  # an attribute of a function's own is state too
         return False
     held = [c.cell_contents for c in value.__closure__ or () if c.cell_contents is not value]
     held += list(value.__defaults__ or ()) + list((value.__kwdefaults__ or {}).values())
-    held += [value.__globals__[n] for n in _names(code) if n in value.__globals__]
+    for code in _codes(value.__code__):  # the globals it reads, followed through the attributes of modules
+        instructions = list(dis.get_instructions(code))
+        for i, instruction in enumerate(instructions):
+            if instruction.opname not in ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_FROM_DICT_OR_GLOBALS"):
+                continue
+            name, space = instruction.argval, value.__globals__
+            if name not in space:
+                space = space.get("__builtins__", builtins)
+                space = vars(space) if isinstance(space, types.ModuleType) else space
+                if name not in space:
+                    continue  # a NameError wherever it runs
+            item, step = space[name], i + 1
+            while isinstance(item, types.ModuleType) and _pure_module(item.__name__) and step < len(instructions) \
+                    and instructions[step].opname in ("LOAD_ATTR", "LOAD_METHOD"):
+                item = getattr(item, instructions[step].argval, None)  # a missing one fails wherever it runs
+                step += 1
+            if isinstance(item, types.ModuleType):
+                return False  # a module itself, handed on or kept: who reads it cannot be told
+            if type(item) is types.FunctionType and step < len(instructions) \
+                    and instructions[step].opname in ("LOAD_ATTR", "LOAD_METHOD"):
+                return False  # an attribute of a function: its state
+            held.append(item)
     for item in held:
-        if _plain(item) or isinstance(item, (types.ModuleType, np.ufunc, types.BuiltinFunctionType)):
-            continue
-        if not shareable(item, modules, depth + 1):
+        if type(item) is types.FunctionType and item.__module__ in modules:
+            if not _reached(item, modules, found):
+                return False
+        elif _plain(item):
+            found[id(item)] = item
+        elif not (isinstance(item, np.ufunc) or _library(item)):
             return False
     return True
+
+
+def shareable(value, modules: frozenset[str]) -> bool:
+    """Whether ``value``, passed by a check of ``modules``, may run in the worker as it is: a plain function
+    of one of those modules, without attributes, that writes nothing outside its own locals, whose closure,
+    defaults and the globals it reads are plain data (``_plain``), ufuncs, functions of the builtins, math
+    or NumPy that reach no state (``_library``: not NumPy's random state), or functions that are shareable
+    themselves; and which, when any of them holds an array that can be written, only reads it (``ACTING``).
+    Such a function behaves the same in either process: nothing it does can be seen from here."""
+    found: dict = {}
+    if not _reached(value, modules, found):
+        return False
+    functions = [f for f in found.values() if type(f) is types.FunctionType]
+    return not (any(_writable(v) for v in found.values()) and any(_acts(f.__code__) for f in functions))
+
+
+def _passed(value):
+    """The callables among a call's arguments, as _outbound finds them."""
+    if isinstance(value, RemoteObject):
+        return
+    if type(value) in (list, tuple):
+        for item in value:
+            yield from _passed(item)
+    elif type(value) is dict:
+        for item in value.values():
+            yield from _passed(item)
+    elif callable(value) and not isinstance(value, type):
+        yield value
 
 
 class _Shared:
@@ -607,8 +703,11 @@ class Session:
             raise failure(StudentError, f"{name} cannot run: the process ended earlier in this task",
                           f"{name} cannot run: the process ended earlier in this task")
         self.callables = {}
-        message = ("call", name, self._outbound(tuple(args)), self._outbound(dict(kwargs)))
+        shared = self.shared
+        if shared and not all(shareable(f, shared) for f in _passed((args, kwargs))):
+            self.shared = frozenset()  # one stays here: what it changes, a shared one would not see there
         try:
+            message = ("call", name, self._outbound(tuple(args)), self._outbound(dict(kwargs)))
             reply = self.worker.request(message, self.deadline, self._callback)
         except TaskTimeout:
             limit = self.limits.task_seconds
@@ -620,6 +719,7 @@ class Session:
             raise failure(ChannelError, f"{name}: {exc}", f"{name}: {exc.public}") from None
         finally:
             self.callables = {}
+            self.shared = shared
         try:
             self._copy_back(name, reply.get("changed"), args, kwargs)
         except StudentError:
