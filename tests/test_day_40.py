@@ -21,8 +21,8 @@ def rule_rounding(a, b, n, scale):
     return 16 * (n + 1) * EPS * abs(b - a) * (abs(scale) + 1.0) + 1e-14
 
 
-# --- functions the checks pass to the tasks: vectorised (floats and arrays alike); under daykit grade
-# they stay in the grader, and the student's code calls them through a stand-in ---
+# --- functions the checks pass to the tasks: vectorised (floats and arrays alike); they keep no state,
+# so under daykit grade they run beside the student's code, as under pytest ---
 
 sine = lambda x: np.sin(x)
 exponential = lambda x: np.exp(x)

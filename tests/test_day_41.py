@@ -328,7 +328,7 @@ def test_fit_linear_regression_agrees_with_least_squares(fit_linear_regression):
 
 # ----------------------------------------------------------------------------------- local_minima
 # The gradients passed to local_minima are written inline (lambdas, nested functions). Under daykit grade
-# they stay in the grader, and each call the student's code makes reaches them through a stand-in.
+# they keep no state, so they run beside the student's code, as under pytest.
 
 
 def real_minima_of_polynomial(derivative_coefficients):
