@@ -37,7 +37,7 @@ from daykit.grading.command import split_targets
 from daykit.grading.publish import Publisher
 from daykit.grading.session import Session, adopt, finish, start_ahead, zygote
 from daykit.grading.worker import Limits
-from daykit.grading.zygote import Zygote
+from daykit.grading.zygote import Zygote, run_on
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
 
 RESULTS_VERSION = 2  # 2: a hidden check's message holds no value; a result of version 1 is graded again
@@ -307,11 +307,7 @@ def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent:
         except OSError:
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
-    if cpus:  # this process, and the workers it asks for (zygote._run_on), keep to a CPU of their own
-        try:
-            os.sched_setaffinity(0, cpus)
-        except (OSError, ValueError):
-            pass
+    run_on(cpus)  # this process, and the workers it asks for, keep to a CPU of their own
     start_ahead(ahead)
     if server is not None:
         adopt(server)  # the fork server the coordinator started early for this process

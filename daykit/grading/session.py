@@ -581,6 +581,7 @@ class Session:
         self.fatal: StudentError | TaskTimeout | None = None
         self.callables: dict = {}  # the checks' callables handed to the call under way, by number
         self.shared: frozenset[str] = frozenset()  # the modules of the visible checks under way (see shareable)
+        self.travelling: set[int] = set()  # ids of the call's arguments that go to the worker as they are
         self.numbered = 0  # numbers are never reused, so a stand-in kept from an earlier call reaches nothing
         self.callbacks = 0
         self._start()
@@ -635,7 +636,7 @@ class Session:
         if type(value) is dict:
             return {k: self._outbound(v) for k, v in value.items()}
         if callable(value) and not isinstance(value, type):
-            if self.shared and shareable(value, self.shared):
+            if id(value) in self.travelling:
                 return _Shared(value)
             self.numbered += 1
             self.callables[self.numbered] = value
@@ -703,9 +704,11 @@ class Session:
             raise failure(StudentError, f"{name} cannot run: the process ended earlier in this task",
                           f"{name} cannot run: the process ended earlier in this task")
         self.callables = {}
-        shared = self.shared
-        if shared and not all(shareable(f, shared) for f in _passed((args, kwargs))):
-            self.shared = frozenset()  # one stays here: what it changes, a shared one would not see there
+        passed = list(_passed((args, kwargs)))
+        # decided once per call, for all its functions: where one stays here, none goes (what that one
+        # changes, a shared one would not see in the worker); a function a callback returns stays too
+        if self.shared and all(shareable(f, self.shared) for f in passed):
+            self.travelling = {id(f) for f in passed}
         try:
             message = ("call", name, self._outbound(tuple(args)), self._outbound(dict(kwargs)))
             reply = self.worker.request(message, self.deadline, self._callback)
@@ -719,7 +722,7 @@ class Session:
             raise failure(ChannelError, f"{name}: {exc}", f"{name}: {exc.public}") from None
         finally:
             self.callables = {}
-            self.shared = shared
+            self.travelling = set()
         try:
             self._copy_back(name, reply.get("changed"), args, kwargs)
         except StudentError:

@@ -82,7 +82,7 @@ def _loop(control: socket.socket) -> None:
             if supervisor == 0:
                 control.close()
                 os.close(report)
-                _run_on(cpus)
+                run_on(cpus)
                 child_main(socket.socket(fileno=fds[0]), limits, scratch, report_end, me)
             for fd in fds:
                 os.close(fd)
@@ -118,8 +118,9 @@ def _loop(control: socket.socket) -> None:
             control.sendall(pickle.dumps(("refused", request[0])))
 
 
-def _run_on(cpus) -> None:
-    """Keep a worker to the CPUs of the grading process that asked for it (see grade.Pool.cpus)."""
+def run_on(cpus) -> None:
+    """Keep this process to ``cpus`` where the platform allows: a grading process to the CPU grade.Pool.cpus
+    chose, and each worker to its grading process's."""
     if cpus and hasattr(os, "sched_setaffinity"):
         try:
             os.sched_setaffinity(0, cpus)

@@ -30,19 +30,12 @@ from daykit.checking.runner import Check, Status, callables, grade_functions, lo
 from daykit.course import Course
 from daykit.grading.session import Session, shareable
 from daykit.grading.worker import Limits
+from tests.kit.test_shared_functions import module
 
 COURSE = Course.here()
 VISIBLE = "daykit_checks_day_97"
 HIDDEN = "daykit_checks_day_97_hidden"
 LIMITS = Limits(task_seconds=20)
-
-
-def module(name: str, source: str) -> types.ModuleType:
-    """A module of checks' helpers, as runner.load_checks makes one (in sys.modules under its name)."""
-    made = types.ModuleType(name)
-    exec(compile(source, f"/checks/{name}.py", "exec"), made.__dict__)
-    sys.modules[name] = made
-    return made
 
 
 # ----------------------------------------------------------------------- what a careless author writes

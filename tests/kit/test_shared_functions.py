@@ -4,6 +4,7 @@ function a check passes (a hidden check's, a stateful one) stays in the grader b
 The worker's code tells which it got: the student's own function returns the type's name of what it
 was given, and what its code object names, where it can read one."""
 
+import sys
 import types
 
 import numpy as np
@@ -28,8 +29,6 @@ def through(f, n):
 
 def module(name: str, source: str) -> types.ModuleType:
     """A module of checks' helpers, as runner.load_checks makes one (in sys.modules under its name)."""
-    import sys
-
     made = types.ModuleType(name)
     exec(compile(source, f"/checks/{name}.py", "exec"), made.__dict__)
     sys.modules[name] = made
