@@ -7,7 +7,7 @@ current directory only.
 
 import os
 
-from daykit.nbgrader.preprocessors import autograde_steps, feedback_steps
+from daykit.nbgrader.pipelines import autograde_steps, feedback_steps
 
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 

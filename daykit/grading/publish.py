@@ -200,7 +200,7 @@ def _serve(connection, parent: int, course: Course, write: bool = True) -> None:
         warm = False
     if warm:  # what writing and reading the gradebook imports and sets up, while the class is graded
         import nbgrader.api  # noqa: F401
-        import nbgrader.preprocessors  # noqa: F401
+        import nbgrader.coursedir  # noqa: F401
         from sqlalchemy.orm import configure_mappers
 
         configure_mappers()  # what the first query to the gradebook would do

@@ -118,11 +118,12 @@ def _exists(url: str) -> bool:
     return True
 
 
-def open_gradebook(course_dir: Path):
+def open_gradebook(course_dir: Path, coursedir=None):
+    """nbgrader's Gradebook of the course at ``course_dir`` (or of its CourseDirectory ``coursedir``)."""
     from nbgrader.api import Gradebook
 
     _alembic_on_path()
-    coursedir = course_directory(course_dir)
+    coursedir = coursedir or course_directory(course_dir)
     return Gradebook(coursedir.db_url, coursedir.course_id)
 
 
@@ -137,16 +138,16 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
     there), with one test cell ``test_<task>`` per task; else GradebookError says what to run.
     """
     from nbgrader.api import MissingEntry
-    from nbgrader.preprocessors import AssignLatePenalties
+    from nbgrader.coursedir import CourseDirectory
 
     course_dir = Path(course_dir).resolve()
     config = load_config(course_dir)
-    coursedir = course_directory(course_dir)
+    coursedir = CourseDirectory(config=config)
     penalties: dict[str, float] = {}
     if not _exists(coursedir.db_url):
         raise GradebookError(f"there is no gradebook at {coursedir.db_url} yet: release {day} with nbgrader first "
                              f"(`daykit release {day}` or `nbgrader generate_assignment {day}`), then grade again.")
-    with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
+    with quiet_gradebook(), open_gradebook(course_dir, coursedir) as gradebook:
         try:
             notebook = gradebook.find_notebook(day, day)
         except MissingEntry:
@@ -157,8 +158,7 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
         solution_cells = {cell.name for cell in notebook.solution_cells}
         source_cells = {cell.name: {"source": cell.source, "checksum": cell.checksum, "locked": cell.locked}
                         for cell in notebook.source_cells}
-        assigner = AssignLatePenalties(config=config)
-        assigner.init_plugin()
+        late = LatePenalty(config)
         for item in graded:
             missing = [f"test_{t.task}" for t in item.tasks if f"test_{t.task}" not in grade_cells]
             if missing:
@@ -179,7 +179,7 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
                     comment = gradebook.find_comment(task.task, day, day, item.student)
                     comment.auto_comment = _comment(task)
             gradebook.db.commit()
-            penalties[item.student] = _late_penalty(gradebook, assigner, day, item.student, submission)
+            penalties[item.student] = late(gradebook, day, item.student, submission)
             gradebook.db.commit()
     for item in graded:
         if item.path.suffix == ".ipynb" and item.path.is_file():
@@ -214,16 +214,28 @@ def _comment(task: TaskGrade) -> str | None:
     return task.message or None
 
 
-def _late_penalty(gradebook, assigner, day: str, student: str, submission) -> float:
-    """nbgrader's AssignLatePenalties, step for step: the course's late-submission plugin decides."""
-    notebook = gradebook.find_submission_notebook(day, day, student)
-    notebook.late_submission_penalty = None
-    seconds = submission.total_seconds_late
-    if seconds and seconds > 0:
-        penalty = assigner.plugin_inst.late_submission_penalty(student, notebook.score, seconds)
-        if penalty is not None:
-            notebook.late_submission_penalty = assigner._check_late_penalty(notebook, penalty)
-    return float(notebook.late_submission_penalty or 0.0)
+class LatePenalty:
+    """nbgrader's AssignLatePenalties, step for step: the course's late-submission plugin decides. The step
+    (nbgrader's preprocessors, and with them nbconvert) is imported for the first late submission only."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.assigner = None
+
+    def __call__(self, gradebook, day: str, student: str, submission) -> float:
+        notebook = gradebook.find_submission_notebook(day, day, student)
+        notebook.late_submission_penalty = None
+        seconds = submission.total_seconds_late
+        if seconds and seconds > 0:
+            if self.assigner is None:
+                from nbgrader.preprocessors import AssignLatePenalties
+
+                self.assigner = AssignLatePenalties(config=self.config)
+                self.assigner.init_plugin()
+            penalty = self.assigner.plugin_inst.late_submission_penalty(student, notebook.score, seconds)
+            if penalty is not None:
+                notebook.late_submission_penalty = self.assigner._check_late_penalty(notebook, penalty)
+        return float(notebook.late_submission_penalty or 0.0)
 
 
 def late_penalties(course_dir: Path, days: list[str]) -> dict[tuple[str, str], tuple[str, float]]:

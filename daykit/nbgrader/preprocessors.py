@@ -10,8 +10,9 @@
   every line of the hidden tests that a traceback would show (IPython prints the lines around the
   failing one).
 
-Both steps are nbgrader preprocessors, so this module imports nbgrader; only nbgrader_config.py (that
-is, nbgrader itself) imports it.
+Both steps are nbgrader preprocessors, so this module imports nbgrader. nbgrader_config.py names them
+(``daykit.nbgrader.pipelines``) and nbgrader imports them when it runs its pipelines, which is when the
+names are checked against this nbgrader's own steps (``check_pipelines``).
 """
 
 from __future__ import annotations
@@ -95,15 +96,25 @@ class ClearHiddenTestsAndTraces(ClearHiddenTests):
         return cell, resources
 
 
-def autograde_steps() -> list:
-    """nbgrader's sanitizing steps for autograde, with RestoreHiddenTests in OverwriteCells's place."""
-    default = Autograde.class_traits()["sanitize_preprocessors"].default()
-    if OverwriteCells not in default:
-        raise RuntimeError("this nbgrader's autograde has no OverwriteCells step to replace: update "
-                           "daykit/nbgrader/preprocessors.py for it.")
-    return [RestoreHiddenTests if step is OverwriteCells else step for step in default]
+def check_pipelines() -> None:
+    """Raise unless the steps pipelines.py names are this nbgrader's defaults with the course's steps in
+    their places (a new nbgrader may change its steps: then pipelines.py must follow)."""
+    from traitlets.utils.importstring import import_item
+
+    from daykit.nbgrader.pipelines import AUTOGRADE_SANITIZE, FEEDBACK
+
+    autograde = Autograde.class_traits()["sanitize_preprocessors"].default()
+    expected = {
+        "autograde": [RestoreHiddenTests if step is OverwriteCells else step for step in autograde],
+        "generate_feedback": [ClearHiddenTestsAndTraces, *GenerateFeedback.class_traits()["preprocessors"].default()],
+    }
+    for (step, wanted), names in zip(expected.items(), (AUTOGRADE_SANITIZE, FEEDBACK), strict=True):
+        if [import_item(name) for name in names] != wanted:
+            raise RuntimeError(f"this nbgrader's {step} steps are not the ones daykit/nbgrader/pipelines.py names "
+                               f"({', '.join(step.__name__ for step in wanted)}): update pipelines.py for it.")
 
 
-def feedback_steps() -> list:
-    """nbgrader's steps for generate_feedback, starting with ClearHiddenTestsAndTraces."""
-    return [ClearHiddenTestsAndTraces, *GenerateFeedback.class_traits()["preprocessors"].default()]
+check_pipelines()
+
+# an nbgrader_config.py written before pipelines.py imports these two from here
+from daykit.nbgrader.pipelines import autograde_steps, feedback_steps  # noqa: E402,F401

@@ -99,16 +99,41 @@ import nbgrader
 package = nbgrader
 without_server_extensions()  # nbgrader is loaded now: left as it is
 assert sys.modules["nbgrader"] is package
-import nbgrader.api, nbgrader.coursedir, nbgrader.preprocessors, nbgrader.utils
+import nbgrader.api, nbgrader.coursedir, nbgrader.utils
 from daykit.nbgrader.run import load_config
-config = load_config({str(COURSE.root)!r})  # the course's nbgrader_config.py imports nbgrader's converters
+config = load_config({str(COURSE.root)!r})  # names nbgrader's pipelines' steps: imports none of them
+pipelines = any(name in sys.modules for name in ("nbconvert", "nbgrader.converters", "nbgrader.preprocessors"))
+import nbgrader.preprocessors
 print(nbgrader.__version__, "nbgrader.server_extensions" in sys.modules, "jupyter_server" in sys.modules,
-      "pkg_resources" in sys.modules, nbgrader.preprocessors.AssignLatePenalties.__module__,
+      "pkg_resources" in sys.modules, pipelines, nbgrader.preprocessors.AssignLatePenalties.__module__,
       nbgrader.utils.unpack_archive.__module__)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
-    assert done.stdout.split() == [version("nbgrader"), "False", "False", "False",
+    assert done.stdout.split() == [version("nbgrader"), "False", "False", "False", "False",
                                    "nbgrader.preprocessors.latesubmissions", "setuptools.archive_util"]
+
+
+def test_the_config_names_nbgraders_own_steps_with_the_courses_in_their_places(monkeypatch):
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from traitlets.utils.importstring import import_item
+
+    from daykit.nbgrader import pipelines, preprocessors
+    from daykit.nbgrader.run import load_config
+
+    config = load_config(COURSE.root)
+    autograde = [import_item(name) for name in config.Autograde.sanitize_preprocessors]
+    feedback = [import_item(name) for name in config.GenerateFeedback.preprocessors]
+    defaults = Autograde.class_traits()["sanitize_preprocessors"].default()
+    assert preprocessors.RestoreHiddenTests in autograde and len(autograde) == len(defaults)
+    assert [step for step in autograde if step is not preprocessors.RestoreHiddenTests] == [
+        step for step in defaults if step.__name__ != "OverwriteCells"]
+    feedback_defaults = GenerateFeedback.class_traits()["preprocessors"].default()
+    assert feedback == [preprocessors.ClearHiddenTestsAndTraces, *feedback_defaults]
+    preprocessors.check_pipelines()
+    # an nbgrader whose autograde has other steps than those named: the course's steps refuse to run
+    monkeypatch.setattr(pipelines, "AUTOGRADE_SANITIZE", pipelines.AUTOGRADE_SANITIZE[:-1])
+    with pytest.raises(RuntimeError, match="autograde steps are not the ones"):
+        preprocessors.check_pipelines()
 
 
 def test_exit_now_flushes_both_streams_and_runs_what_was_registered_at_exit(tmp_path):
