@@ -242,6 +242,8 @@ def histogram_later(day: Day, docs: list[dict], path: Path) -> subprocess.Popen:
 
 
 def _draw_from_stdin() -> None:
+    if hasattr(os, "nice"):  # a picture nobody waits for yields the CPU to whatever runs next
+        os.nice(10)
     data = json.loads(sys.stdin.read())
     draw_histogram(data["slug"], float(data["max_score"]), [float(s) for s in data["scores"]], Path(data["path"]))
 

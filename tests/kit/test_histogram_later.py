@@ -4,6 +4,7 @@ process: the grading run never imports matplotlib, and histogram.png appears who
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -46,3 +47,15 @@ def test_the_histogram_is_drawn_apart_and_appears_whole(tmp_path):
     assert histogram.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     time.sleep(0.5)
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []  # no partial file left
+
+
+def test_the_drawing_process_yields_the_cpu(tmp_path):
+    """The drawing runs at a lower priority than the run that started it (a next run is not slowed)."""
+    data = json.dumps({"slug": "day_39", "max_score": 3, "scores": [0, 1, 3], "path": str(tmp_path / "h.png")})
+    code = ("import os; before = os.nice(0); from daykit.grading.reports import _draw_from_stdin; "
+            "_draw_from_stdin(); print(before, os.nice(0))")
+    done = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[2], env={**os.environ, "MPLBACKEND": "Agg"})
+    assert done.returncode == 0, done.stderr
+    before, after = map(int, done.stdout.split())
+    assert after == min(before + 10, 19) and (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
