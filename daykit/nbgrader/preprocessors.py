@@ -11,8 +11,10 @@
   failing one).
 
 Both steps are nbgrader preprocessors, so this module imports nbgrader. nbgrader_config.py names them
-(``daykit.nbgrader.pipelines``) and nbgrader imports them when it runs its pipelines, which is when the
-names are checked against this nbgrader's own steps (``check_pipelines``).
+(``daykit.nbgrader.pipelines``) and nbgrader imports them when it runs its pipelines. Each step checks
+the names against this nbgrader's own steps (``check_pipelines``) when nbgrader makes it, not when this
+module loads: an nbgrader_config.py written before pipelines.py imports this module, and nbgrader only
+logs a config file's error and goes on with its own steps, which show the hidden tests.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ def released_form(source: str, clearer: ClearHiddenTests) -> str:
 
 class RestoreHiddenTests(OverwriteCells):
     """nbgrader's OverwriteCells, without its checksum warning for a test cell exactly as released."""
+
+    def __init__(self, **kwargs):
+        check_pipelines()
+        super().__init__(**kwargs)
 
     def preprocess_cell(self, cell, resources, cell_index):
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -67,32 +73,63 @@ def hidden_lines(source: str, clearer: ClearHiddenTests) -> set[str]:
     }
 
 
+# A hidden line this long is taken out of any output line that holds it, however prefixed (a student's
+# code can read the hidden tests from the call stack or IPython's history and write them out); a shorter
+# one ("0,", "name") only where it is the whole line, so as not to take out the checks' own messages.
+HELD = 16
+# What a rich output may show in feedback: text that can be read line by line, and pictures.
+SHOWN = ("text/plain", "image/png", "image/jpeg")
+
+
 def _shows_hidden(line: str, hidden: set[str]) -> bool:
     plain = ANSI.sub("", line)
     match = TRACEBACK_CODE.match(plain)
-    return plain.strip() in hidden or bool(match and match.group("code").strip() in hidden)
+    if plain.strip() in hidden or bool(match and match.group("code").strip() in hidden):
+        return True
+    return any(len(text) >= HELD and text in plain for text in hidden)
+
+
+def _scrubbed(text, hidden: set[str]) -> str:
+    text = "".join(text) if isinstance(text, list) else text
+    return "".join(line for line in text.splitlines(keepends=True) if not _shows_hidden(line, hidden))
 
 
 def scrub(output, hidden: set[str]):
-    """An output of a test cell without any line of its hidden tests."""
+    """An output of a code cell without any line of the notebook's hidden tests. A rich output keeps only
+    its plain text (scrubbed) and pictures: markup can spell a hidden line in pieces."""
     output = copy.deepcopy(output)
-    if output.get("output_type") == "error":
+    kind = output.get("output_type")
+    if kind == "error":
         output["traceback"] = [line for line in output.get("traceback", []) if not _shows_hidden(line, hidden)]
-    elif output.get("output_type") == "stream":
-        text = output.get("text", "")
-        text = "".join(text) if isinstance(text, list) else text
-        output["text"] = "".join(line for line in text.splitlines(keepends=True) if not _shows_hidden(line, hidden))
+        output["evalue"] = _scrubbed(output.get("evalue", ""), hidden)
+    elif kind == "stream":
+        output["text"] = _scrubbed(output.get("text", ""), hidden)
+    elif kind in ("display_data", "execute_result"):
+        data = output.get("data", {})
+        output["data"] = type(data)({mime: _scrubbed(value, hidden) if mime == "text/plain" else value
+                                     for mime, value in data.items() if mime in SHOWN})
     return output
 
 
 class ClearHiddenTestsAndTraces(ClearHiddenTests):
-    """nbgrader's ClearHiddenTests, which also takes the hidden tests' lines out of the cell's outputs."""
+    """nbgrader's ClearHiddenTests, which also takes the lines of the notebook's hidden tests out of every
+    code cell's outputs: the test cell's own, and any later cell's, whose code can read them too."""
+
+    hidden: frozenset[str] = frozenset()  # the notebook's, from preprocess
+
+    def __init__(self, **kwargs):
+        check_pipelines()
+        super().__init__(**kwargs)
+
+    def preprocess(self, nb, resources):
+        code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+        self.hidden = frozenset().union(*(hidden_lines(source, self) for source in code))
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
-        hidden = hidden_lines(cell.source, self) if cell.cell_type == "code" else set()
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if hidden:
-            cell.outputs = [scrub(output, hidden) for output in cell.get("outputs", [])]
+        if cell.cell_type == "code" and self.hidden:
+            cell.outputs = [scrub(output, self.hidden) for output in cell.get("outputs", [])]
         return cell, resources
 
 
@@ -113,8 +150,6 @@ def check_pipelines() -> None:
             raise RuntimeError(f"this nbgrader's {step} steps are not the ones daykit/nbgrader/pipelines.py names "
                                f"({', '.join(step.__name__ for step in wanted)}): update pipelines.py for it.")
 
-
-check_pipelines()
 
 # an nbgrader_config.py written before pipelines.py imports these two from here
 from daykit.nbgrader.pipelines import autograde_steps, feedback_steps  # noqa: E402,F401
