@@ -251,3 +251,21 @@ def test_feedback_stops_when_nbgraders_steps_are_not_the_ones_named(course, tmp_
 def test_feedback_stops_when_daykit_is_not_where_nbgrader_runs(course, tmp_path, config):
     done, root = feedback_in_copy(course, tmp_path, config, refusing(tmp_path, REFUSE.format(name="daykit")))
     assert done.returncode != 0 and written_feedback(root) == []
+
+
+@pytest.mark.slow
+def test_feedback_from_another_folder_with_the_course_root_on_the_command_line_hides_the_tests(course, tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(course["root"], root, ignore=shutil.ignore_patterns("feedback"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run([str(BIN / "nbgrader"), "generate_feedback", DAY, "--force",
+                           f"--CourseDirectory.root={root}"], cwd=elsewhere, env=course["env"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = hidden_lines(course["root"])
+    assert len(written_feedback(root)) == len(STAMPS)
+    for student in STAMPS:
+        text = feedback_text(root, student)
+        assert "symbolic_derivative" in text
+        assert [line for line in lines if line in text] == [] and "BEGIN HIDDEN TESTS" not in text
