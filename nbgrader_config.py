@@ -7,8 +7,6 @@ current directory only.
 
 import os
 
-from daykit.nbgrader.pipelines import autograde_steps, feedback_steps
-
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -27,8 +25,21 @@ c.OverwriteCells.add_missing_cells = True
 c.KernelManager.shutdown_wait_time = 1.0
 c.Execute.timeout = 60
 
+# nbgrader's own steps with the course's in their places, named here rather than imported: nbgrader imports
+# them when it runs them and stops if it cannot (it would only log a failed import in this file, then run
+# its own steps, which show the hidden tests). daykit/nbgrader/pipelines.py holds the same names.
 # A test cell exactly as released gets its hidden tests back without a checksum warning (nbgrader warns
 # for every such cell, honest or not); a cell a student changed still gets the warning.
-c.Autograde.sanitize_preprocessors = autograde_steps()
-# Feedback never shows hidden tests: not their code, nor the lines of it a traceback would print.
-c.GenerateFeedback.preprocessors = feedback_steps()
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "daykit.nbgrader.preprocessors.RestoreHiddenTests",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Feedback never shows hidden tests: not their code, nor any line of it a student's code or a traceback prints.
+c.GenerateFeedback.preprocessors = [
+    "daykit.nbgrader.preprocessors.ClearHiddenTestsAndTraces",
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

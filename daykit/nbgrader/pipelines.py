@@ -1,11 +1,14 @@
-"""The steps ``nbgrader_config.py`` gives nbgrader's autograde and generate_feedback, by name.
+"""The steps of nbgrader's autograde and generate_feedback, by name: nbgrader's own, with the course's in
+their places.
 
-nbgrader imports a step given by its dotted name only when it runs the pipeline (nbconvert's
-``Exporter.register_preprocessor``), so reading the course's configuration imports neither nbgrader's
-converters nor the course's own steps (``daykit.nbgrader.preprocessors``): nbconvert and its templates
-are a third of a second, and ``daykit grade`` reads the configuration for the gradebook's address alone.
-The names are nbgrader's default steps with the course's own in their places; the course's steps check
-them against the nbgrader that runs them (``preprocessors.check_pipelines``).
+``nbgrader_config.py`` spells these names out rather than importing them: nbgrader imports a step given by
+its dotted name only when it runs the pipeline (nbconvert's ``Exporter.register_preprocessor``) and stops
+if it cannot, whereas an import that fails in the config file itself is only logged, and nbgrader then runs
+its own steps, which show the hidden tests. Reading the configuration (``daykit grade`` reads it for the
+gradebook's address) therefore imports neither nbconvert nor nbgrader's converters. A test keeps the
+config's lists and these in step; the course's steps check these against the nbgrader that runs them
+(``preprocessors.check_pipelines``); ``autograde_steps``/``feedback_steps`` serve an nbgrader_config.py
+written before the names were spelled out in it.
 """
 
 from __future__ import annotations

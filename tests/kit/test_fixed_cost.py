@@ -121,6 +121,11 @@ def test_the_config_names_nbgraders_own_steps_with_the_courses_in_their_places(m
     from daykit.nbgrader.run import load_config
 
     config = load_config(COURSE.root)
+    # spelled out in the config (which imports nothing of daykit), and the same as pipelines.py's
+    assert config.Autograde.sanitize_preprocessors == list(pipelines.AUTOGRADE_SANITIZE)
+    assert config.GenerateFeedback.preprocessors == list(pipelines.FEEDBACK)
+    assert "import daykit" not in (COURSE.root / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert "from daykit" not in (COURSE.root / "nbgrader_config.py").read_text(encoding="utf-8")
     autograde = [import_item(name) for name in config.Autograde.sanitize_preprocessors]
     feedback = [import_item(name) for name in config.GenerateFeedback.preprocessors]
     defaults = Autograde.class_traits()["sanitize_preprocessors"].default()
