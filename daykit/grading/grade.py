@@ -725,10 +725,12 @@ def _run(args, publisher: Publisher | None, server: Zygote | None = None) -> int
     weaker = confinement_warning([d for docs in graded for d in docs])
     if weaker:
         print(weaker, file=sys.stderr)
+    # the results are stored either way; a gradebook that was to be written and was not is a failed run
+    status = 1 if any(published.unwritten for _, _, published in outputs) else 0
     if args.json:
         views = [{"day": run.day.slug, "submissions": [public_view(d) for d in docs]} for run, docs, _ in outputs]
         print(json.dumps(views[0] if len(slugs) == 1 else {"days": views}, indent=1))
-        return 0
+        return status
     for run, docs, published in outputs:
         if len(outputs) > 1:
             print(f"== {run.day.slug}: {run.day.title}\n")
@@ -742,4 +744,4 @@ def _run(args, publisher: Publisher | None, server: Zygote | None = None) -> int
         print()
     count = sum(len(docs) for docs in graded)
     print(f"{count} submission(s) of {len(outputs)} day(s) graded in {time.monotonic() - started:.1f} s")
-    return 0
+    return status

@@ -24,7 +24,7 @@ from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
 from daykit.grading.reports import Late, class_reports, grades_csv, stored_results
 from daykit.nbgrader import gradebook
-from daykit.nbgrader.gradebook import GradebookError, Graded, TaskGrade, late_penalties, write_through
+from daykit.nbgrader.gradebook import GradebookError, Graded, NoGradebook, TaskGrade, late_penalties, write_through
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Published:
     skipped: list[str] = field(default_factory=list)
     gradebook: list[str] = field(default_factory=list)  # students written to the gradebook
     notes: list[str] = field(default_factory=list)
+    unwritten: bool = False  # the gradebook was to be written and was not (notes say why)
 
 
 def timestamp_of(path: Path) -> str:
@@ -80,10 +81,12 @@ def publish(course: Course, day: Day, docs: list[dict], folder: Path, course_dir
                 write_through(course_dir, day.slug, graded)
             except GradebookError as exc:
                 result.notes.append(f"gradebook not written: {exc}")
+                result.unwritten = not isinstance(exc, NoGradebook)  # a course that never used nbgrader's is fine
             except SQLAlchemyError as exc:  # a server down, a locked file: the results are safe, retry later
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 result.notes.append(f"gradebook not written ({first}); the results are stored: run the same "
                                     "`daykit grade` again once the database answers (nothing is graded twice)")
+                result.unwritten = True
             else:
                 result.gradebook = [g.student for g in graded]
     stored, _ = stored_results(day, folder)

@@ -36,6 +36,10 @@ class GradebookError(CourseError):
     """The gradebook cannot take the grades; the message says why and what to run."""
 
 
+class NoGradebook(GradebookError):
+    """The course has no gradebook yet: nbgrader has not released anything in it."""
+
+
 @dataclass(frozen=True)
 class TaskGrade:
     """One task of one submission as daykit graded it; its test cell is ``test_<task>``."""
@@ -145,7 +149,7 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
     coursedir = CourseDirectory(config=config)
     penalties: dict[str, float] = {}
     if not _exists(coursedir.db_url):
-        raise GradebookError(f"there is no gradebook at {coursedir.db_url} yet: release {day} with nbgrader first "
+        raise NoGradebook(f"there is no gradebook at {coursedir.db_url} yet: release {day} with nbgrader first "
                              f"(`daykit release {day}` or `nbgrader generate_assignment {day}`), then grade again.")
     with quiet_gradebook(), open_gradebook(course_dir, coursedir) as gradebook:
         try:

@@ -33,7 +33,7 @@ from daykit.grading.export import canvas_csv
 from daykit.nbgrader.gradebook import export_csv
 from daykit.nbgrader.release import release
 from daykit.nbgrader.run import nbgrader_api, quiet_gradebook
-from tests.kit.course_copy import COURSE, command, course_copy, environment, hand_in
+from tests.kit.course_copy import BIN, COURSE, command, course_copy, environment, hand_in
 
 pytestmark = pytest.mark.slow
 
@@ -218,6 +218,24 @@ def test_grades_csv_shows_the_due_date_and_the_late_penalty(sqlite):
         late = next(row for row in csv.DictReader(stream) if row["student_id"] == "late")
     assert late["duedate"].startswith("2026-12-02 12:00:00")
     assert (late["raw_score"], late["late_submission_penalty"], late["score"]) == ("10.0", "10.0", "0.0")
+
+
+def test_a_gradebook_left_unwritten_fails_the_run_and_keeps_the_results(sqlite, tmp_path):
+    """A gradebook that was to be written and was not (here: a timestamp nbgrader cannot read) is a failed
+    run, so that a script notices; the results and reports are stored all the same. A course that has no
+    gradebook at all (it never used nbgrader's) grades with success."""
+    root = tmp_path / "course"
+    shutil.copytree(sqlite["root"], root)
+    (root / "submitted" / "wrong" / DAY / "timestamp.txt").write_text("yesterday\n", encoding="utf-8")
+    for arguments in ((), ("--json",)):
+        done = subprocess.run([str(BIN / "daykit"), "grade", "39", "--force", *arguments], cwd=root,
+                              env=sqlite["env"], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 1, done.stderr
+        assert "gradebook not written" in done.stderr and "timestamp.txt" in done.stderr
+        assert (root / "results" / DAY / "submissions" / "wrong.json").is_file()
+    (root / "gradebook.db").unlink()
+    done = command(root, "daykit", "grade", "39", "--force", env=sqlite["env"])
+    assert "there is no gradebook" in done.stderr
 
 
 def test_a_copy_named_on_the_command_line_is_not_the_late_submission(sqlite, tmp_path):
