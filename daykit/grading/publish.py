@@ -69,8 +69,9 @@ def publish(course: Course, day: Day, docs: list[dict], folder: Path, course_dir
     course_dir = Path(course_dir or course.root)
     result = Published(docs=[])
     if gradebook:
-        graded = [g for g in (collected(course_dir, day.slug, d) for d in docs) if g is not None]
-        outside = sorted(d["student"] for d in docs if collected(course_dir, day.slug, d) is None)
+        found = [(d["student"], collected(course_dir, day.slug, d)) for d in docs]
+        graded = [g for _, g in found if g is not None]
+        outside = sorted(student for student, g in found if g is None)
         if outside:
             result.notes.append(f"not in the gradebook (not under submitted/<student>/{day.slug}/): "
                                 + ", ".join(outside))

@@ -11,10 +11,11 @@
   failing one).
 
 Both steps are nbgrader preprocessors, so this module imports nbgrader. nbgrader_config.py names them
-(``daykit.nbgrader.pipelines``) and nbgrader imports them when it runs its pipelines. Each step checks
-the names against this nbgrader's own steps (``check_pipelines``) when nbgrader makes it, not when this
-module loads: an nbgrader_config.py written before pipelines.py imports this module, and nbgrader only
-logs a config file's error and goes on with its own steps, which show the hidden tests.
+(as ``daykit.nbgrader.pipelines`` does) and nbgrader imports them when it runs its pipelines. Each step
+checks the names against this nbgrader's own steps (``check_pipelines``) when nbgrader makes it, not when
+this module loads: an nbgrader_config.py written before the names were spelled out in it imports this
+module, and nbgrader only logs a config file's error and goes on with its own steps, which show the
+hidden tests.
 """
 
 from __future__ import annotations
