@@ -14,23 +14,15 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 
 from daykit.authoring.model import Day
 from daykit.checking.loading import load_module
+from daykit.checking.verdicts import Status, TaskResult
 from daykit.checking.where import pointer, split_name, student_frame
 from daykit.checks import CheckFailure, NotStarted, _unstarted
 from daykit.course import Course
-
-
-class Status(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    NOT_STARTED = "not_started"
 
 
 class StudentError(Exception):
@@ -110,28 +102,6 @@ class Check:
     @property
     def task(self) -> str:
         return self.tasks[0]
-
-
-@dataclass
-class TaskResult:
-    task: str
-    status: Status
-    points: int
-    max_points: int
-    message: str = ""
-    failed_check: str = field(default="", repr=False)
-    diagnosis: dict | None = field(default=None, repr=False)  # the known mistake it shows (see diagnosis.py)
-    behaviour: str = field(default="", repr=False)  # a digest of what it did on the checks' calls
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        data["status"] = self.status.value
-        data.pop("failed_check")
-        if self.status in (Status.PASS, Status.NOT_STARTED):
-            data.pop("diagnosis")
-        if not self.behaviour:
-            data.pop("behaviour")
-        return data
 
 
 def load_checks(course: Course, day: str) -> list[Check]:

@@ -24,13 +24,15 @@ from __future__ import annotations
 import logging
 import pickle
 import re
+import secrets
 from collections import deque
 
+from daykit.checking.library import load_library
 from daykit.checking.runner import Status
-from daykit.checks import sampling_seed
 from daykit.course import Course, CourseError
 from daykit.grading import remote
-from daykit.grading.grade import MAX_SUBMISSION_BYTES, Plan, Submission, _all_tasks, document, grade_submission
+from daykit.grading.grade import MAX_SUBMISSION_BYTES, Plan, Submission, _all_tasks, document
+from daykit.grading.grader import grade_submission
 from daykit.grading.worker import Limits
 
 try:
@@ -44,17 +46,23 @@ WORKERS_SECONDS = 120  # how long a run waits for a scheduler's first worker (a 
 INSTALL = "pip install 'daykit[dask]'"
 
 
-def pool(where: str, plans: dict[str, Plan], limits: Limits, size: int, courses: dict[str, Course]) -> ClusterPool:
+def pool(where: str, plans: dict[str, Plan], limits: Limits, size: int, courses: dict[str, Course],
+         seed: int | None = None) -> ClusterPool:
     """The pool that grades on the Dask cluster ``where``: ``local`` or ``local:N`` (a LocalCluster of N
     single-threaded worker processes on this machine, N = ``size`` by default) or a scheduler's address
-    (``tcp://host:8786``, ``tls://host:8786``)."""
+    (``tcp://host:8786``, ``tls://host:8786``). ``seed``: the run's sampling seed, every machine's (default:
+    a fresh one)."""
     if WorkerPlugin is object:
         raise CourseError(f"grading on a Dask cluster needs Dask's distributed scheduler: {INSTALL}")
     match = LOCAL.fullmatch(where)
     if where.startswith("local") and (match is None or match["workers"] == "0"):
         raise CourseError(f"--cluster {where}: write `--cluster local` or `--cluster local:N` with N workers, N > 0.")
     workers = (int(match["workers"]) if match["workers"] else size) if match else 0
-    return ClusterPool(where, plans, limits, courses, local_workers=workers)
+    # each day's library of known mistakes travels built (see remote.Shipment): built here, once
+    plans = {slug: Plan(plan.day, plan.checks, plan.locked, load_library(courses[slug], slug))
+             for slug, plan in plans.items()}
+    seed = secrets.randbits(64) if seed is None else seed
+    return ClusterPool(where, plans, limits, courses, local_workers=workers, seed=seed)
 
 
 class Shipping(WorkerPlugin):
@@ -70,19 +78,12 @@ class Shipping(WorkerPlugin):
         remote.forget(self.key)
 
 
-def current_seed() -> int:
-    """The sampling seed this run drew (grade_together draws one per run): every worker samples with it."""
-    seed = sampling_seed(0)
-    sampling_seed(seed)
-    return seed
-
-
 class ClusterPool:
     """Grades jobs on a Dask cluster, yielding each results document as it finishes, like ``grade.Pool``."""
 
     def __init__(self, where: str, plans: dict[str, Plan], limits: Limits, courses: dict[str, Course],
-                 local_workers: int = 0) -> None:
-        self.where, self.plans, self.limits, self.courses = where, plans, limits, courses
+                 local_workers: int = 0, seed: int = 0) -> None:
+        self.where, self.plans, self.limits, self.courses, self.seed = where, plans, limits, courses, seed
         self.local_workers = local_workers
         self.client = self.cluster = None
         self.key = ""  # the run's plugin, while it is registered
@@ -140,7 +141,7 @@ class ClusterPool:
         try:
             self._connect()
             key = self.key = remote.new_key()
-            shipment = remote.Shipment.of(self.courses, self.plans, self.limits, current_seed())
+            shipment = remote.Shipment.of(self.courses, self.plans, self.limits, self.seed)
             self.client.register_plugin(Shipping(key, pickle.dumps(shipment)), name=key)
             pending, ready, waiting = deque(jobs), deque(), as_completed()
             window = 2 * self.threads() + 2  # enough queued to keep every thread busy; the rest stays on disk

@@ -7,78 +7,61 @@ code cells, without its test cells: the notebook's own checks and metadata are n
 in a worker (see session.py), and judges what comes back with the day's visible and hidden checks.
 Each result is written atomically as it finishes (results/<day>/submissions/<student>.json); a
 re-run skips every submission whose file and checks are unchanged, unless ``--force``.
+
+This process, the coordinator, plans the run, hands out the jobs and stores the results; it never loads
+a check, nor NumPy or SymPy. The grading processes are forked by the workers' fork server (grader.py).
 """
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import hashlib
 import json
-import multiprocessing
 import multiprocessing.connection
 import os
-import resource
+import secrets
 import signal
+import socket
 import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from daykit import __version__
 from daykit.authoring.model import Day, Task
-from daykit.checking.library import LazyLibrary, Library, diagnose_results, load_library
-from daykit.checking.loading import LoadError, load_target, notebook_cells
-from daykit.checking.runner import Check, Status, TaskResult, callables, grade_functions, load_checks
-from daykit.checks import sampling_seed
+from daykit.checking.loading import notebook_cells
+from daykit.checking.verdicts import Status
 from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
 from daykit.grading.command import split_targets
+from daykit.grading.jobs import (  # noqa: F401 - what the grader's callers find here
+    MAX_SUBMISSION_BYTES,
+    RESULTS_VERSION,
+    Job,
+    Orders,
+    Plan,
+    Submission,
+    _all_tasks,
+    _shown,
+    document,
+    notebook_chunks,
+    read_chunks,
+    refusal,
+)
+from daykit.grading.limits import Limits
 from daykit.grading.publish import Publisher
-from daykit.grading.session import Session, adopt, finish, start_ahead, zygote
-from daykit.grading.worker import Limits
-from daykit.grading.zygote import Zygote, run_on
+from daykit.grading.zygote import Zygote
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
 
-RESULTS_VERSION = 2  # 2: a hidden check's message holds no value; a result of version 1 is graded again
-MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Submission:
-    student: str
-    path: Path
-    problem: str = ""  # why it is not graded (an error for every task), or ""
-    also_found: tuple[str, ...] = ()  # what else was in the student's folder, not graded
-
+if TYPE_CHECKING:  # the checks import NumPy and SymPy, which this process never needs (see grader.py)
+    pass
 
 # ------------------------------------------------------------------------------------- discovery
 
 # What nbgrader's collect puts beside a notebook; not the student's, so never "also found".
 COLLECTED = {"timestamp.txt"}
-
-
-def _shown(path: Path) -> str:
-    """``path`` as the instructor names it: from the folder they run ``daykit grade`` in, where it is below."""
-    try:
-        return str(path.absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def refusal(path: Path, within: Path) -> str:
-    """Why ``path`` cannot be graded as a student's own file: it is a symbolic link, or resolves outside
-    ``within`` (the course's submitted/ or the folder named on the command line); "" when it can."""
-    if path.is_symlink():
-        return (f"{_shown(path)} is a symbolic link; only a student's own file is graded, never what "
-                "a link points to.")
-    try:
-        resolved = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return ""  # missing: read_chunks says so
-    if not resolved.is_relative_to(within.resolve()):
-        return f"{_shown(path)} resolves outside {_shown(within)}; only files inside it are graded."
-    return ""
 
 
 def submission_in(folder: Path, day: str, student: str, within: Path) -> Submission:
@@ -127,51 +110,6 @@ def submission_at(path: Path, day: str) -> Submission:
     return Submission(student, path, problem=refusal(path, path.parent))
 
 
-def notebook_chunks(path: Path, locked: dict[str, str | None]) -> list[tuple[str, str]]:
-    """The code a notebook runs when graded, cell by cell, as nbgrader would run it.
-
-    The student's own cells run as written. A cell whose grade_id names a locked cell of the
-    instructor's notebook runs the instructor's text instead (nbgrader restores locked cells), and
-    test cells, the checks' setup and display-only cells do not run at all: the notebook's own
-    checks and metadata are never trusted, and can only cost the student, never earn a point.
-    """
-    chunks = []
-    for index, cell in enumerate(notebook_cells(path)):
-        if cell["cell_type"] != "code":
-            continue
-        cell_id = grade_id(cell)
-        if cell_id in locked:
-            source = locked[cell_id]
-        elif is_test_cell(cell):
-            source = None
-        else:
-            source = cell["source"]
-        if source is not None:
-            chunks.append((f"{path.name} [cell {index + 1}]", source))  # the worker runs it as IPython would
-    return chunks
-
-
-def read_chunks(path: Path, locked: dict[str, str | None]) -> tuple[list[tuple[str, str]], str | None]:
-    """The code a submission runs, as (label, source) pairs, or the reason it cannot be read."""
-    if path.is_symlink():
-        return [], refusal(path, path.parent)
-    if not path.is_file():
-        return [], f"{path} does not exist."
-    if path.stat().st_size > MAX_SUBMISSION_BYTES:
-        return [], f"{path} is larger than {MAX_SUBMISSION_BYTES // 2**20} MiB."
-    if path.suffix == ".ipynb":
-        try:
-            return notebook_chunks(path, locked), None
-        except LoadError as exc:
-            return [], str(exc)
-    if path.suffix == ".py":
-        try:
-            return [(path.name, path.read_text(encoding="utf-8"))], None
-        except (OSError, UnicodeDecodeError) as exc:
-            return [], f"{path} could not be read: {exc}"
-    return [], f"{path} is neither a .py file nor a notebook (.ipynb)."
-
-
 def file_hash(path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -203,20 +141,6 @@ def fingerprint(course: Course, day: Day, limits: Limits) -> str:
 # --------------------------------------------------------------------------------------- grading
 
 
-def _all_tasks(day: Day, status: Status, message: str) -> list[TaskResult]:
-    return [TaskResult(t.name, status, 0, t.points, message) for t in day.tasks]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What grading a day's submissions takes: its tasks, its checks, and its locked cells' code."""
-
-    day: Day
-    checks: list[Check]
-    locked: dict[str, str | None]
-    library: Library | LazyLibrary | None = None  # the day's known mistakes, to name the one a failing task shows
-
-
 def graded_day(course: Course, slug: str) -> tuple[Day, dict[str, str | None]]:
     """The day as the grader needs it, read from its nbgrader source notebook as plain JSON: its title,
     its tasks and their points in order (one test cell ``test_<task>`` each), and its locked cells.
@@ -237,116 +161,38 @@ def graded_day(course: Course, slug: str) -> tuple[Day, dict[str, str | None]]:
     return Day(slug=slug, title=title, text="", cells=(), tasks=tuple(tasks)), graded_code(cells)
 
 
-def grade_submission(plan: Plan, submission: Submission, limits: Limits) -> dict:
-    """Grade one submission in a worker; returns its results document."""
-    day, checks = plan.day, plan.checks
-    started = time.monotonic()
-    chunks, error = ([], submission.problem) if submission.problem else read_chunks(submission.path, plan.locked)
-    label = f"{submission.student}/{submission.path.name}"
-    isolation, load_errors, notes = [], [], []
-    if error:
-        results = _all_tasks(day, Status.ERROR, error)
-    else:
-        session = Session(chunks, label, limits, as_main=submission.path.suffix == ".ipynb")  # as in a kernel
-        try:
-            if session.fatal is not None:
-                functions = {t.name: session.proxy(t.name) for t in day.tasks}
-            else:
-                functions = session.functions()
-            source = label + (f" (loading it raised {session.load_errors[0]})" if session.load_errors else "")
-            results = grade_functions(day, checks, functions, source, before_task=session.begin_task,
-                                      check_seconds=limits.task_seconds)
-            isolation, load_errors, notes = session.isolation, session.load_errors, session.notes
-            if plan.library is not None and session.fatal is None:
-                diagnose_results(plan.library, results, functions, session.begin_task, limits.task_seconds)
-        finally:
-            session.close()
-    return document(day, submission, results, isolation=isolation, load_errors=load_errors, notes=notes,
-                    also_found=list(submission.also_found), seconds=time.monotonic() - started,
-                    **({"refused": submission.problem} if submission.problem else {}))
-
-
-def document(day: Day, submission: Submission, results: list[TaskResult], **extra) -> dict:
-    return {
-        "version": RESULTS_VERSION,
-        "day": day.slug,
-        "student": submission.student,
-        "path": str(submission.path),
-        "score": sum(r.points for r in results),
-        "max_score": day.max_score,
-        "tasks": [r.as_dict() for r in results],
-        **extra,
-    }
-
-
 # ----------------------------------------------------------------------------------------- pool
 
 
-GRADER_MEMORY_BYTES = 2 * 1024**3  # what a grading process may grow by, comparing answers
-
-
-def limit_memory(extra: int) -> None:
-    """Cap this process's address space at its present size plus ``extra`` bytes (the soft limit only,
-    so the processes it starts may set their own): a comparison that would outgrow it raises MemoryError,
-    which fails that task only (see runner.run_check)."""
-    with open("/proc/self/statm") as statm:
-        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = size + extra
-    resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
-
-
-def _grading_process(connection, plans: dict[str, Plan], limits: Limits, parent: int | None = None,
-                     inherited: tuple[int, ...] = (), server: Zygote | None = None, ahead: bool = True,
-                     cpus: tuple[int, ...] = ()) -> None:
-    # die with the coordinator, and hold none of its pipe ends: a killed coordinator leaves nothing behind
-    sandbox.die_with_parent(parent)
-    for fd in inherited:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
-    run_on(cpus)  # this process, and the workers it asks for, keep to a CPU of their own
-    start_ahead(ahead)
-    if server is not None:
-        adopt(server)  # the fork server the coordinator started early for this process
-    zygote()  # start the workers' fork server while the first job is on its way
-    limit_memory(max(GRADER_MEMORY_BYTES, 2 * limits.memory_bytes))
-    try:
-        while True:
-            job = connection.recv()
-            if job is None:
-                return
-            slug, submission = job
-            connection.send(grade_submission(plans[slug], submission, limits))
-    finally:
-        finish()  # the worker started ahead, and the reaping of those retired
-
-
-Job = tuple[str, Submission]  # (day, submission)
+WARM_UP_FROM = 2  # submissions per grading process from which its checks warm up before the first
 
 
 @dataclass
 class _Slot:
-    process: multiprocessing.Process
     connection: multiprocessing.connection.Connection
+    pid: int | None = None  # the grading process, once the fork server has answered
     job: Job | None = None
     deadline: float = 0.0
 
 
 class Pool:
-    """Grading processes forked from this one, which has loaded the days and their checks."""
+    """Grading processes (grader.py), each forked by the workers' fork server from its clean state, with
+    a fork server of its own beside it: this process sends them the days and the jobs and takes back the
+    results; it never loads a check (nor NumPy or SymPy) itself.
+
+    ``server``: the fork server, if one is starting already (the pool ends it); ``courses``: each day's
+    course; ``seed``: the run's sampling seed (default: a fresh one)."""
 
     RETRIES = 1  # a submission whose grading process died is graded once more, in a fresh process
 
-    def __init__(self, plans: dict[str, Plan], limits: Limits, size: int, server: Zygote | None = None) -> None:
+    def __init__(self, plans: dict[str, Plan], limits: Limits, size: int, server: Zygote | None = None,
+                 courses: dict[str, Course] | None = None, seed: int | None = None) -> None:
         self.plans, self.limits, self.size = plans, limits, size
-        self.template = server  # a fork server already starting: each grading process gets a clone of it
-        self.context = multiprocessing.get_context("fork")
+        self.server, self.courses = server, courses or {}
+        self.seed = secrets.randbits(64) if seed is None else seed
         self.slots: list[_Slot] = []
         self.failures: dict[tuple[str, str], int] = {}
-        self.ahead = True
+        self.ahead = self.warm = False
 
     def job_seconds(self, slug: str) -> float:
         """How long one submission may take in all: each task's limit twice, with room to spare."""
@@ -362,30 +208,43 @@ class Pool:
         return (allowed[index % len(allowed)],) if len(allowed) > 1 else ()
 
     def _start(self, index: int) -> _Slot:
-        mine, theirs = self.context.Pipe()
-        inherited = [mine.fileno()] + [fd for s in self.slots for fd in (s.connection.fileno(), s.process.sentinel)
-                                       if fd != theirs.fileno()]
-        server = None
-        if self.template is not None:
-            inherited.append(self.template.control.fileno())  # the grading process talks to its clone only
-            try:
-                server = self.template.clone()
-            except OSError:  # the template ended: the grading process starts a fork server of its own
-                self.template = None
-        process = self.context.Process(target=_grading_process, daemon=True,
-                                       args=(theirs, self.plans, self.limits, os.getpid(), tuple(inherited), server,
-                                             self.ahead, self.cpus(index)))
-        process.start()
-        theirs.close()
-        if server is not None:
-            server.hand_over()
-        return _Slot(process, mine)
+        if self.server is None:
+            self.server = Zygote()
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        slot = _Slot(multiprocessing.connection.Connection(mine.detach()))
+        try:
+            self.server.fork_grader(theirs, lambda pid: setattr(slot, "pid", pid))
+        finally:
+            theirs.close()
+        days = {slug: (self.courses[slug], plan.day, plan.locked) for slug, plan in self.plans.items()}
+        orders = Orders(days, self.limits, self.seed, self.ahead, self.warm, self.cpus(index), os.getcwd())
+        self._send(slot, orders)  # read once the process is forked: the server may still be importing
+        return slot
+
+    @staticmethod
+    def _send(slot: _Slot, message) -> None:
+        try:
+            slot.connection.send(message)
+        except OSError:  # the process has ended: its connection reads as ended, and says so
+            pass
+
+    def _end(self, slot: _Slot) -> None:
+        """Kill the slot's grading process (unless it has ended) and have the fork server reap it."""
+        slot.connection.close()
+        try:
+            if slot.pid is None:
+                self.server.settle()  # its pid: a child of the server, not reaped until asked, so never reused
+            if slot.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(slot.pid, signal.SIGKILL)
+                self.server.wait_later(slot.pid, lambda status: None)
+        except (OSError, RuntimeError):  # the fork server is gone, and the grading processes with it
+            pass
 
     def _failed(self, slot: _Slot, job: Job, reason: str, pending: deque) -> dict | None:
         """The grading machinery failed on ``job`` (its process died or overran): grade it again in a
         fresh process, or, the second time, a document marked ``machinery`` that is never stored."""
-        slot.process.kill()
-        slot.process.join()
+        self._end(slot)
         slug, submission = job
         key = (slug, submission.student)
         self.failures[key] = self.failures.get(key, 0) + 1
@@ -400,21 +259,22 @@ class Pool:
         """Grade every job, yielding each results document as it finishes."""
         pending = deque(jobs)
         self.ahead = len(jobs) > self.size  # a process grades more than one: start each next worker ahead
-        self.slots = []
-        for index in range(min(self.size, len(pending))):
-            self.slots.append(self._start(index))  # one at a time: each closes the pipe ends of those before
+        self.warm = len(jobs) >= WARM_UP_FROM * self.size
+        if self.warm:
+            if self.server is None:
+                self.server = Zygote()
+            self.server.warm()  # before it forks: every grading process and worker starts warm
+        self.slots = [self._start(index) for index in range(min(self.size, len(pending)))]
         try:
             while pending or any(s.job for s in self.slots):
                 for slot in self.slots:
                     if slot.job is None and pending:
                         slot.job = pending.popleft()
                         slot.deadline = time.monotonic() + self.job_seconds(slot.job[0])
-                        slot.connection.send(slot.job)
+                        self._send(slot, slot.job)
                 busy = [s for s in self.slots if s.job]
                 timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic())
-                ready = multiprocessing.connection.wait(
-                    [s.connection for s in busy] + [s.process.sentinel for s in busy], timeout
-                )
+                ready = multiprocessing.connection.wait([s.connection for s in busy], timeout)
                 for index, slot in enumerate(self.slots):
                     if slot.job is None:
                         continue
@@ -424,8 +284,6 @@ class Pool:
                             result = slot.connection.recv()
                         except (EOFError, OSError):
                             failure = "the grading process ended without a result"
-                    elif slot.process.sentinel in ready:
-                        failure = "the grading process ended without a result"
                     elif time.monotonic() > slot.deadline:
                         failure = f"grading took longer than {self.job_seconds(slot.job[0]):g} s"
                     if result is None and failure is None:
@@ -433,29 +291,34 @@ class Pool:
                     job, slot.job = slot.job, None
                     if failure is not None:
                         result = self._failed(slot, job, failure, pending)
-                    if not slot.process.is_alive():
                         self.slots[index] = self._start(index)
                     if result is not None:
                         yield result
         finally:
             self.close()
 
-    def close(self) -> None:
-        if self.template is not None:
-            self.template.close()
-            self.template = None
+    def close(self, seconds: float = 2.0) -> None:
+        """Let each grading process finish (it reaps its workers), end any still running after ``seconds``,
+        have the fork server reap them all, and end the fork server."""
         for slot in self.slots:
-            if slot.process.is_alive() and slot.job is None:
+            if slot.job is None:
+                self._send(slot, None)
+        running = {slot.connection: slot for slot in self.slots if slot.job is None}
+        deadline = time.monotonic() + seconds
+        while running and time.monotonic() < deadline:
+            for connection in multiprocessing.connection.wait(list(running), deadline - time.monotonic()):
                 try:
-                    slot.connection.send(None)
-                except OSError:
-                    pass
+                    connection.recv()
+                except (EOFError, OSError):  # it has ended
+                    running.pop(connection)
         for slot in self.slots:
-            slot.process.join(timeout=2)
-            if slot.process.is_alive():
-                slot.process.kill()
-                slot.process.join()
+            self._end(slot)
         self.slots = []
+        if self.server is not None:
+            with contextlib.suppress(OSError, RuntimeError):
+                self.server.settle()
+            self.server.close()
+            self.server = None
 
 
 # ------------------------------------------------------------------------------------- the class
@@ -490,7 +353,6 @@ class ClassRun:
     results: Path | None = None
     cluster: str = ""  # grade on a Dask cluster: "local", "local:N" or a scheduler's address (cluster.py)
     # set by plan(): what the results depend on, and what grading needs
-    checks: list[Check] = field(default_factory=list, init=False)
     locked: dict[str, str | None] = field(default_factory=dict, init=False)
     fingerprint: str = field(default="", init=False)
     digests: dict[str, str] = field(default_factory=dict, init=False)
@@ -509,7 +371,6 @@ class ClassRun:
         duplicates = {s for s in students if students.count(s) > 1}
         if duplicates:
             raise CourseError(f"{self.day.slug}: more than one submission for {', '.join(sorted(duplicates))}.")
-        self.checks = load_checks(self.course, self.day.slug)
         self.locked = graded_day(self.course, self.day.slug)[1]
         self.fingerprint = fingerprint(self.course, self.day, self.limits)
         self.digests = {s.student: submission_digest(s) for s in submissions}
@@ -540,16 +401,16 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
     limits = {run.limits for run, _ in batches}
     if len(limits) > 1:
         raise ValueError("the classes graded together must share their limits")
-    previous = sampling_seed(None)  # points no submission can know: equivalent() samples afresh each run
+    seed = secrets.randbits(64)  # points no submission can know: equivalent() samples afresh each run
     given = server
     try:
         plans, todo, results, total = {}, [], {}, 0
         for run, submissions in batches:
             done, pending = run.plan(submissions)
             if pending and server is None and not cluster:
-                # the first grading process's fork server imports NumPy and SymPy while the days load here
+                # the grading processes' fork server imports NumPy and SymPy while the days are planned here
                 server = Zygote()
-            plans[run.day.slug] = Plan(run.day, run.checks, run.locked, library(run, cluster) if pending else None)
+            plans[run.day.slug] = Plan(run.day, [], run.locked)  # the checks load where the day is graded
             results.update({(run.day.slug, student): doc for student, doc in done.items()})
             todo += [(run.day.slug, s) for s in pending]
             total += len(submissions)
@@ -557,21 +418,14 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
             progress(len(results), total)
         runs = {run.day.slug: run for run, _ in batches}
         size = jobs or os.cpu_count() or 1
-        if len(todo) >= WARM_UP_FROM * size:  # a class: the grading processes are forked warm, sharing one library
-            if server is not None:
-                server.warm()  # and so are the fork servers they get, and every worker
-            for slug in dict.fromkeys(slug for slug, _ in todo):
-                if isinstance(plans[slug].library, LazyLibrary):
-                    plans[slug].library.library  # noqa: B018 - built here, while the fork server starts
-                warm_up(runs[slug].course, runs[slug].day, runs[slug].checks)
         if todo:
+            courses = {slug: run.course for slug, run in runs.items()}
             if cluster:
                 from daykit.grading.cluster import pool  # Dask is an extra: imported only when asked for
 
-                grader = pool(cluster, plans, limits.pop(), size, {slug: run.course for slug, run in runs.items()})
+                grader = pool(cluster, plans, limits.pop(), size, courses, seed)
             else:
-                gc.freeze()  # what is loaded is kept: the grading processes' collections never walk (or copy) it
-                grader, server = Pool(plans, limits.pop(), size, server), None
+                grader, server = Pool(plans, limits.pop(), size, server, courses, seed), None
             for doc in grader.run(todo):
                 # a failure of the grading machinery is shown, never stored: the next run grades it again
                 stored = doc if doc.get("machinery") else runs[doc["day"]].record(doc)
@@ -579,37 +433,9 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
                 if progress:
                     progress(len(results), total)
     finally:
-        sampling_seed(previous)
         if server is not None and server is not given:  # started here and never handed to the pool
             server.close()
     return [[results[(run.day.slug, s.student)] for s in submissions] for run, submissions in batches]
-
-
-def library(run: ClassRun, cluster: str) -> Library | LazyLibrary | None:
-    """The day's known mistakes, to name the one a failing task shows: for a cluster, built now (its
-    machines get it by value); else built on first use (a run that passes never builds it), which for a
-    class is here, before the grading processes are forked (see grade_together)."""
-    if cluster:
-        return load_library(run.course, run.day.slug)
-    return LazyLibrary(lambda: load_library(run.course, run.day.slug))
-
-
-WARM_UP_FROM = 2  # submissions per grading process from which the day is made ready before forking
-
-
-def warm_up(course: Course, day: Day, checks: list[Check]) -> None:
-    """Run the checks once on the reference, in this trusted process, before forking the graders.
-
-    SymPy imports much of itself on first use, and the checks remember what they proved; every
-    grading process forked afterwards starts with both. The reference runs here, never in a worker,
-    and workers come from a fork server that shares nothing with this process. For a run of fewer than
-    WARM_UP_FROM submissions per grading process it is not done: each process warms up on its first
-    submission, in parallel, and a run of one submission (one process) would pay it twice over, once
-    here while the fork server and the publishing process start on the same cores.
-    """
-    namespace, error = load_target(course.solution(day.slug), f"daykit_reference_{day.slug}")
-    if error is None:
-        grade_functions(day, checks, callables(namespace), "the reference")
 
 
 def public_view(doc: dict) -> dict:

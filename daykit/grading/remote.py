@@ -5,7 +5,7 @@ their objects); each submission reaches it as its file's bytes. Nothing else is 
 coordinator, not even a file system. The machine grades as a grading process of the local pool does:
 a *grading process* per thread, started afresh with ``python -c`` (never forked from the Dask worker,
 which runs threads), loads the shipped checks, starts its own fork server (no course data in it,
-workers forked from it) and runs ``grade._grading_process``, the local pool's very loop. The thread
+workers forked from it) and runs ``grader.grading_loop``, the local pool's very loop. The thread
 writes the submission's bytes to a scratch folder, sends the job, and waits within the pool's deadline;
 a grading process that dies or overruns is replaced and the submission graded once more, and the
 second time the result says so and is never stored, as in the local pool.
@@ -37,7 +37,8 @@ from daykit.checking.runner import Status, load_checks
 from daykit.checks import sampling_seed
 from daykit.course import Course
 from daykit.grading import sandbox
-from daykit.grading.grade import Plan, Pool, Submission, _all_tasks, _grading_process, document
+from daykit.grading.grade import Plan, Pool, Submission, _all_tasks, document
+from daykit.grading.grader import grading_loop
 from daykit.grading.worker import Limits
 
 FD_ENV = "DAYKIT_GRADING_FD"
@@ -148,7 +149,7 @@ def host_main() -> None:
         shipment = pickle.loads(connection.recv_bytes())
         sampling_seed(shipment.seed)
         plans = shipment.plans()
-        _grading_process(_IdleEnds(connection), plans, shipment.limits, parent)
+        grading_loop(_IdleEnds(connection), plans, shipment.limits, parent)
     except (EOFError, OSError):  # the Dask worker is gone
         pass
     except BaseException:  # noqa: BLE001 - said in the Dask worker's log; its submission fails as machinery

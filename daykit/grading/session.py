@@ -461,6 +461,13 @@ def start_ahead(enabled: bool) -> None:
     _AHEAD = enabled
 
 
+def start_spare(limits: Limits) -> None:
+    """Have this process's fork server start a worker now, for the first submission to take (a grading
+    process asks for it before it loads its checks)."""
+    if os.getpid() not in _SPARES:
+        _SPARES[os.getpid()] = Worker(limits, ahead=True)
+
+
 _SPARES: dict[int, Worker] = {}  # per process: the worker started ahead for its next submission
 _AHEAD = True
 _FINISHING: set[int] = set()

@@ -9,8 +9,8 @@ behind; it runs in its own session and scratch folder with limits on memory, fil
 an allow-listed environment, its standard streams captured up to a cap, no file descriptor but its
 socket, and no capability: as root under a user id of its own, with seccomp, Landlock and
 no_new_privs (see sandbox.py for each mechanism, and ``_confine`` for their order). This module
-imports nothing of daykit but the wire format and the stand-in for IPython's shell that a notebook's
-cells run with (checking/ipython_cells.py): the grading side lives in session.py.
+imports nothing of daykit but the wire format, the limits and the stand-in for IPython's shell that a
+notebook's cells run with (checking/ipython_cells.py): the grading side lives in session.py.
 """
 
 from __future__ import annotations
@@ -28,26 +28,16 @@ import struct
 import sys
 import time
 import types
-from dataclasses import dataclass
 
 import numpy as np
 
 from daykit.checking import ipython_cells
 from daykit.grading import sandbox
+from daykit.grading.limits import Limits
 from daykit.grading.wire import Unsendable, WireError, dumps, encode
 
 HEADER = struct.Struct("!Q")
 MAX_REPLY = 96 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    task_seconds: float = 10.0
-    load_seconds: float = 20.0
-    memory_bytes: int = 1024**3
-    output_bytes: int = 64 * 1024
-    file_bytes: int = 16 * 1024**2
-    processes: int = 64
 
 
 # ----------------------------------------------------------------------------------------- framing

@@ -2,11 +2,14 @@
 then forks a worker on each request, so workers start in milliseconds and inherit nothing of the
 course (no hidden check, no reference solution is ever in a worker's memory).
 
-The grading process talks to it over a socket pair: ``spawn`` passes the worker's socket as a file
-descriptor and gets the pid of the student's process back (a supervisor between the two makes its
-namespaces and ends whatever it leaves behind: see worker.child_main); ``wait`` reaps the worker
-and returns how the student's process ended. The zygote starts with an environment built from an
-allow-list, dies with the grading process that started it, and its workers die with it.
+A process talks to it over a socket pair: ``spawn`` passes the worker's socket as a file descriptor
+and gets the pid of the student's process back (a supervisor between the two makes its namespaces and
+ends whatever it leaves behind: see worker.child_main); ``wait`` reaps the worker and returns how the
+student's process ended. ``grader`` forks a grading process (grader.py) on the socket passed, and beside
+it a copy of this server as that process's own fork server for workers, both before either reads
+anything of the course; ``wait`` reaps a grading process too, and ends its fork server. The zygote starts
+with an environment built from an allow-list, dies with the process that started it, and everything it
+forks dies with it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -66,6 +70,7 @@ def _loop(control: socket.socket) -> None:
 
     control.sendall(b"R")  # ready
     supervisors: dict[int, int] = {}  # the student's process -> its supervisor, this process's child
+    graders: dict[int, int] = {}  # a grading process -> its own fork server, both this process's children
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 1 << 16, 1)
@@ -92,30 +97,73 @@ def _loop(control: socket.socket) -> None:
             supervisors[worker] = supervisor
             control.sendall(pickle.dumps(("pid", worker, isolation)))
         elif request[0] == "wait":
-            try:
-                _, status = os.waitpid(supervisors.pop(request[1], request[1]), 0)
-            except ChildProcessError:
-                status = 0
+            status = _reap(supervisors.pop(request[1], request[1]))
+            server = graders.pop(request[1], None)
+            if server is not None:  # a grading process's own fork server ends with it
+                _end(server)
             control.sendall(pickle.dumps(("status", status)))
+        elif request[0] == "grader" and len(fds) == 1:
+            grader, server = _fork_grader(control, fds[0])
+            graders[grader] = server
+            control.sendall(pickle.dumps(("grader", grader)))
         elif request[0] == "warm" and not fds:
             _warm_up()
             _settle()
             control.sendall(pickle.dumps(("warm",)))
-        elif request[0] == "clone" and len(fds) == 1:
-            clone = os.fork()
-            if clone == 0:  # a fork server of its own for another grading process, as warm as this one
-                try:
-                    control.close()
-                    supervisors.clear()
-                    _loop(socket.socket(fileno=fds[0]))  # until that process closes its end, or dies
-                finally:
-                    os._exit(0)
-            os.close(fds[0])
-            control.sendall(pickle.dumps(("clone", clone)))
         else:
             for fd in fds:
                 os.close(fd)
             control.sendall(pickle.dumps(("refused", request[0])))
+
+
+def _fork_grader(control: socket.socket, connection_fd: int) -> tuple[int, int]:
+    """A grading process on ``connection_fd`` (see grader.py), and its own fork server for workers: two
+    copies of this process, forked before either reads anything of the course, each dying with this one."""
+    me = os.getpid()
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    server = os.fork()
+    if server == 0:
+        try:
+            sandbox.die_with_parent(me)
+            control.close()
+            mine.close()
+            os.close(connection_fd)
+            _loop(theirs)  # until the grading process closes its end, or dies
+        finally:
+            os._exit(0)
+    theirs.close()
+    grader = os.fork()
+    if grader == 0:
+        status = 0
+        try:
+            sandbox.die_with_parent(me)
+            control.close()
+            from daykit.grading.grader import serve
+
+            serve(connection_fd, Zygote(mine))
+        except BaseException:  # noqa: BLE001 - on the grading process's standard error, as any process would
+            traceback.print_exc()
+            status = 1
+        finally:
+            os._exit(status)
+    mine.close()
+    os.close(connection_fd)
+    return grader, server
+
+
+def _reap(pid: int) -> int:
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def _end(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _reap(pid)
 
 
 def run_on(cpus) -> None:
@@ -184,7 +232,7 @@ class Zygote:
         self.waiting: deque[Callable[[tuple], None]] = deque()  # per request sent, what takes its reply
         self.asked = False
         self.process: subprocess.Popen | None = None
-        if control is not None:  # a clone (see ``clone``): a fork of a server that is ready
+        if control is not None:  # a grading process's own fork server (see _fork_grader)
             self.control = control
             return
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -201,17 +249,10 @@ class Zygote:
         theirs.close()
         self.control = mine
 
-    def clone(self) -> Zygote:
-        """Another fork server for another grading process, forked from this one once it is ready (a
-        fork instead of a second interpreter importing NumPy and SymPy): it has run nothing but this
-        one's imports and warm-up, serves only the process that uses the handle returned, and ends
-        when that process closes the handle or ends. Does not wait: the clone answers when it is ready."""
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            self.send(("clone",), lambda reply: None, [theirs.fileno()])
-        finally:
-            theirs.close()
-        return Zygote(mine)
+    def fork_grader(self, sock: socket.socket, then: Callable[[int | None], None]) -> None:
+        """A grading process (grader.py) on ``sock``, forked from this server with its own fork server
+        beside it; does not wait: ``then(pid)`` once the server answers (None if it refused)."""
+        self.send(("grader",), lambda reply: then(reply[1] if reply[0] == "grader" else None), [sock.fileno()])
 
     def send(self, request: tuple, then: Callable[[tuple], None], fds: list[int] = ()) -> None:
         """Send ``request`` now; ``then`` gets its reply when it comes (see ``settle``). The server reads
@@ -261,14 +302,9 @@ class Zygote:
         """Reap the worker ``pid`` while this process goes on; ``then(status)`` once it is gone."""
         self.send(("wait", pid), lambda reply: then(reply[1]))
 
-    def hand_over(self) -> None:
-        """Let go of the fork server after a process forked from this one has taken it over (see
-        session.adopt): that process alone talks to it, and the server ends when that process ends."""
-        self.control.close()
-
     def close(self) -> None:
         self.control.close()
-        if self.process is None:  # a clone: it ends on its own, and its parent server reaps it
+        if self.process is None:  # a grading process's own: it ends with it, and the server reaps it
             return
         if not self.asked:  # started ahead for a run that found nothing to grade: still importing, or idle
             self.process.kill()

@@ -9,6 +9,7 @@ the grading machinery itself is never stored as a result.
 """
 
 import os
+import textwrap
 import time
 
 import pytest
@@ -21,9 +22,9 @@ from daykit.authoring.model import load_day
 from daykit.checking.runner import Check, Status, run_check
 from daykit.checks import CheckFailure, TooLarge, equivalent, expect_equivalent
 from daykit.course import Course
-from daykit.grading import grade
 from daykit.grading.grade import ClassRun, Submission
 from daykit.grading.worker import Limits
+from tests.kit.course_copy import course_copy
 
 x, y = sp.symbols("x y")
 
@@ -349,57 +350,58 @@ def test_large_answers_fail_as_too_large_to_compare(attacked):
     assert seconds < 60
 
 
-def killer_checks(kill):
-    """The day's checks, with one more for symbolic_derivative that makes the grading process fail
-    (``kill()`` decides how), never in this process (where the reference is run once first)."""
-    real, coordinator = grade.load_checks, os.getpid()
+def with_machinery_check(root, body: str) -> Course:
+    """The course copy at ``root`` with one more hidden check for symbolic_derivative, which runs ``body``
+    (the grading process is the only process that runs a hidden check); "" for the day's own checks."""
+    course = Course(root)
+    hidden = course.hidden_checks(DAY.slug)
+    original = COURSE.hidden_checks(DAY.slug).read_text(encoding="utf-8")
+    extra = "\n\ndef test_machinery(symbolic_derivative):\n" + textwrap.indent(body, "    ") + "\n" if body else ""
+    hidden.write_text(original + extra, encoding="utf-8")
+    return course
 
-    def load(course, slug):
-        def test_machinery(symbolic_derivative):
-            if os.getpid() != coordinator:
-                kill()
 
-        return [*real(course, slug), Check("test_machinery", ("symbolic_derivative",), test_machinery, hidden=True)]
-
-    return load
+DIE_ONCE = """import os
+from pathlib import Path
+marker = Path({marker!r})
+if not marker.exists():
+    marker.write_text("x")
+    os._exit(9)
+"""
 
 
 @pytest.mark.slow
-def test_a_grading_process_that_dies_is_retried_and_its_failure_never_stored(tmp_path, monkeypatch):
+def test_a_grading_process_that_dies_is_retried_and_its_failure_never_stored(tmp_path):
+    root = course_copy(tmp_path)
     path = tmp_path / "alice.py"
     path.write_text(REFERENCE)
     folder = tmp_path / "results"
     marker = tmp_path / "died-once"
 
-    def die_once():
-        if not marker.exists():
-            marker.write_text("x")
-            os._exit(9)
-
-    monkeypatch.setattr(grade, "load_checks", killer_checks(die_once))
-    [doc] = ClassRun(COURSE, DAY, LIMITS, jobs=1, results=folder).grade([Submission("alice", path)])
+    course = with_machinery_check(root, DIE_ONCE.format(marker=str(marker)))
+    [doc] = ClassRun(course, DAY, LIMITS, jobs=1, results=folder).grade([Submission("alice", path)])
     assert marker.exists() and doc["score"] == 10 and "machinery" not in doc  # the retry graded it
 
-    monkeypatch.setattr(grade, "load_checks", killer_checks(lambda: os._exit(9)))
+    course = with_machinery_check(root, "import os\nos._exit(9)\n")
     path.write_text(REFERENCE + "\n# changed\n")
-    [doc] = ClassRun(COURSE, DAY, LIMITS, jobs=1, results=folder).grade([Submission("alice", path)])
+    [doc] = ClassRun(course, DAY, LIMITS, jobs=1, results=folder).grade([Submission("alice", path)])
     assert doc["machinery"] and {t["status"] for t in doc["tasks"]} == {"error"}
     assert "no result was stored" in doc["tasks"][0]["message"]
     stored = (folder / "submissions" / "alice.json").read_text()
     assert '"score": 10' in stored and "machinery" not in stored  # the earlier result, not the failure
 
-    monkeypatch.undo()
-    [doc] = ClassRun(COURSE, DAY, LIMITS, jobs=1, results=folder).grade([Submission("alice", path)])
+    course = with_machinery_check(root, "")
+    [doc] = ClassRun(course, DAY, LIMITS, jobs=1, results=folder).grade([Submission("alice", path)])
     assert doc["score"] == 10 and "machinery" not in doc  # graded again, not served from a cache
 
 
 @pytest.mark.slow
-def test_a_comparison_that_outgrows_the_grading_process_fails_its_task_only(tmp_path, monkeypatch):
+def test_a_comparison_that_outgrows_the_grading_process_fails_its_task_only(tmp_path):
     """3 GiB fits in this machine, but not in a grading process's allowance: MemoryError, a failed task."""
     path = tmp_path / "bob.py"
     path.write_text(REFERENCE)
-    monkeypatch.setattr(grade, "load_checks", killer_checks(lambda: bytearray(3 * 2**30)))
-    [doc] = ClassRun(COURSE, DAY, LIMITS, jobs=1, results=tmp_path / "results").grade([Submission("bob", path)])
+    course = with_machinery_check(course_copy(tmp_path), "bytearray(3 * 2**30)\n")
+    [doc] = ClassRun(course, DAY, LIMITS, jobs=1, results=tmp_path / "results").grade([Submission("bob", path)])
     tasks = tasks_of(doc)
     assert tasks["symbolic_derivative"]["status"] == "fail", tasks
     assert "too large to compare" in tasks["symbolic_derivative"]["message"]

@@ -18,9 +18,9 @@ from daykit.authoring.model import load_day
 from daykit.checking.library import LazyLibrary, Library
 from daykit.checking.variants import load_variants
 from daykit.course import Course
-from daykit.grading import grade
 from daykit.grading.grade import ClassRun, Submission
 from daykit.grading.worker import Limits
+from tests.kit.course_copy import course_copy
 
 COURSE = Course.here()
 DAY = "day_39"
@@ -61,20 +61,15 @@ def _with_function(source: str, name: str, new: str) -> str:
 
 
 @pytest.mark.slow
-def test_the_library_is_built_only_when_a_task_fails_and_diagnoses_as_before(tmp_path, monkeypatch):
-    marker = tmp_path / "built"
-    real = grade.load_library
-
-    def counted(course, slug):  # runs in the grading process: it leaves a line in a file
-        with marker.open("a") as stream:
-            stream.write(slug + "\n")
-        return real(course, slug)
-
-    monkeypatch.setattr(grade, "load_library", counted)
+def test_the_library_is_built_only_when_a_task_fails_and_diagnoses_as_before(tmp_path):
+    root = course_copy(tmp_path)
+    course, marker = Course(root), tmp_path / "built"
+    with course.variants(DAY).open("a", encoding="utf-8") as variants:  # read when the library is built
+        variants.write(f"\nwith open({str(marker)!r}, 'a') as _marker:\n    _marker.write({DAY!r} + '\\n')\n")
     day = load_day(COURSE, DAY)
     reference = COURSE.solution(DAY).read_text()
     (tmp_path / "right.py").write_text(reference)
-    run = ClassRun(COURSE, day, Limits(task_seconds=5), jobs=1, force=True, results=tmp_path / "results")
+    run = ClassRun(course, day, Limits(task_seconds=5), jobs=1, force=True, results=tmp_path / "results")
     [doc] = run.grade([Submission("right", tmp_path / "right.py")])
     assert doc["score"] == doc["max_score"]
     assert not marker.exists(), "a class that passes never builds the library"
@@ -165,13 +160,14 @@ def test_the_command_line_defaults_are_the_workers_limits():
 
 
 @pytest.mark.slow
-def test_the_fork_server_and_the_publishing_process_start_before_the_grader_loads_numpy_and_sympy(tmp_path):
-    """`daykit grade` starts the workers' fork server and forks the process that imports nbgrader first, so
-    that their imports overlap the grader's; the publishing process never imports NumPy or SymPy itself
-    (it draws the reports and writes the gradebook), and holds no end of the fork server's socket."""
+def test_the_command_never_imports_numpy_or_sympy_and_starts_its_helpers_first(tmp_path):
+    """`daykit grade` starts the workers' fork server and forks the process that imports nbgrader first,
+    so that their imports overlap; the fork server forks the grading processes, so that the command itself
+    never imports NumPy or SymPy; the publishing process never does either (it draws the reports and
+    writes the gradebook), and holds no end of the fork server's socket."""
     (tmp_path / "right.py").write_text(COURSE.solution(DAY).read_text())
     script = f"""
-import os, sys
+import atexit, os, sys
 from daykit.grading import publish, zygote
 from daykit import cli
 
@@ -192,6 +188,7 @@ def serve(connection, parent, course, write=True):
           file=sys.stderr)
     served(connection, parent, course, write)
 publish._serve = serve
+atexit.register(lambda: print("the command loaded", loaded(), file=sys.stderr))
 sys.exit(cli.main(["grade", "39", {str(tmp_path / "right.py")!r}, "--no-gradebook", "--json",
                    "--results", {str(tmp_path / "results")!r}]))
 """
@@ -201,6 +198,7 @@ sys.exit(cli.main(["grade", "39", {str(tmp_path / "right.py")!r}, "--no-gradeboo
                           cwd=COURSE.root, env={**os.environ, "TMPDIR": str(temporary)})
     assert done.returncode == 0, done.stderr
     assert "fork server started with []" in done.stderr and "publisher started with []" in done.stderr
+    assert "the command loaded []" in done.stderr
     assert "writes the gradebook: False" in done.stderr
     assert not list(temporary.glob("daykit-kernels-*")), "the publishing process leaves no folder behind"
     doc = json.loads(done.stdout)
@@ -261,3 +259,37 @@ print({message(reason)!r} in text, "sympy" in sys.modules)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["True", "False"]
+
+
+PROBE = """
+
+def test_probe(symbolic_derivative):
+    import os, sys
+    from pathlib import Path
+    parent = Path("/proc/" + str(os.getppid()) + "/cmdline").read_bytes().replace(b"\\0", b" ").decode()
+    Path({path!r}).write_text(repr((parent, os.environ.get("DAYKIT_INSTRUCTORS_TOKEN"),
+                                    "sympy" in sys.modules, os.getcwd())))
+"""
+
+
+@pytest.mark.slow
+def test_a_grading_process_is_forked_by_the_fork_server_with_its_environment(tmp_path):
+    """The process that runs the checks (a hidden check here) is a child of the workers' fork server: it
+    starts with SymPy loaded and the server's allow-listed environment, nothing of the instructor's, in
+    the folder the command was run from."""
+    root = course_copy(tmp_path)
+    facts = tmp_path / "facts"
+    with Course(root).hidden_checks(DAY).open("a", encoding="utf-8") as hidden:
+        hidden.write(PROBE.format(path=str(facts)))
+    (root / "right.py").write_text(COURSE.solution(DAY).read_text())
+    env = {k: v for k, v in os.environ.items() if k != "DAYKIT_DB_URL"}
+    env.update(DAYKIT_INSTRUCTORS_TOKEN="s3cret", MPLBACKEND="Agg")
+    done = subprocess.run([sys.executable, "-m", "daykit", "grade", "39", "right.py", "--json", "--no-gradebook",
+                           "--results", str(tmp_path / "results")], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    parent, token, sympy_loaded, cwd = eval(facts.read_text())  # noqa: S307 - written by the probe above
+    assert "daykit.grading.zygote" in parent
+    assert token is None and sympy_loaded and cwd == str(root)
+    doc = json.loads(done.stdout)["submissions"][0]
+    assert doc["score"] == doc["max_score"]
