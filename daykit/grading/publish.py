@@ -24,7 +24,36 @@ from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
 from daykit.grading.reports import Late, class_reports, grades_csv, stored_results
 from daykit.nbgrader import gradebook
-from daykit.nbgrader.gradebook import GradebookError, Graded, NoGradebook, TaskGrade, late_penalties, write_through
+from daykit.nbgrader.gradebook import (
+    CourseGradebook,
+    GradebookError,
+    Graded,
+    NoGradebook,
+    TaskGrade,
+    late_penalties,
+    write_through,
+)
+
+# The gradebooks the publishing process holds for its whole life (see _serve and CourseGradebook), by course
+# folder; None in any other process, where each call opens the gradebook and closes it.
+_held: dict[Path, CourseGradebook] | None = None
+
+
+def held(course_dir: Path) -> CourseGradebook | None:
+    """The gradebook of the course at ``course_dir`` as this process holds it, if it holds gradebooks."""
+    if _held is None:
+        return None
+    key = Path(course_dir).resolve()
+    if key not in _held:
+        _held[key] = CourseGradebook(key)
+    return _held[key]
+
+
+def release_held() -> None:
+    global _held
+    books, _held = _held or {}, None
+    for book in books.values():
+        book.close()
 
 
 @dataclass
@@ -79,7 +108,7 @@ def publish(course: Course, day: Day, docs: list[dict], folder: Path, course_dir
             from sqlalchemy.exc import SQLAlchemyError
 
             try:
-                write_through(course_dir, day.slug, graded)
+                write_through(course_dir, day.slug, graded, held(course_dir))
             except GradebookError as exc:
                 result.notes.append(f"gradebook not written: {exc}")
                 result.unwritten = not isinstance(exc, NoGradebook)  # a course that never used nbgrader's is fine
@@ -108,7 +137,7 @@ def lateness(course_dir: Path, entries: list[tuple[str, dict]]) -> Late:
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        found = late_penalties(course_dir, sorted({day for day, _ in keys}))
+        found = late_penalties(course_dir, sorted({day for day, _ in keys}), held(course_dir))
     except (CourseError, SQLAlchemyError):
         return {}
     return {key: value for key, value in found.items() if key in keys}
@@ -129,7 +158,20 @@ def course_grades(course: Course, days: dict[str, Day], results: Path, path: Pat
     return path
 
 
-CALLS = {"publish": publish, "course_grades": course_grades}  # what a Publisher runs
+def prepare(course: Course, slugs: list[str], gradebook: bool = True, course_dir: Path | None = None) -> None:
+    """What publishing ``slugs`` will need whatever the results, done ahead while they are graded: the
+    gradebook opened, each day's cells and source notebook read, the queries of write_through and
+    lateness compiled (see CourseGradebook.prepare). Only where gradebooks are held (the publishing
+    process); what fails here is left to the calls that need it, which fail as they would have."""
+    if not gradebook:
+        return
+    book = held(course_dir or course.root)
+    if book is not None:
+        book.prepare(list(slugs))
+
+
+CALLS = {"publish": publish, "course_grades": course_grades}  # what a Publisher runs, and answers
+AHEAD = {"prepare": prepare}  # what it runs without a reply (work ahead, that nobody waits for)
 
 
 class Publisher:
@@ -148,6 +190,7 @@ class Publisher:
                                        args=(theirs, os.getpid(), course, warm, tuple(foreign)))
         self.process.start()
         theirs.close()
+        self.course = course
         self.asked = False
 
     def call(self, name: str, *args, **kwargs):
@@ -160,6 +203,11 @@ class Publisher:
         if failed:
             raise value
         return value
+
+    def prepare(self, slugs: list[str], gradebook: bool = True) -> None:
+        """Have the process prepare, while the class is graded, what publishing the days ``slugs`` will need
+        (see ``prepare``); returns at once, and nothing comes back (a failure is left to the later calls)."""
+        self.connection.send(("prepare", (self.course, list(slugs)), {"gradebook": gradebook}))
 
     def close(self) -> None:
         """Let the process finish what it was asked and end; one never asked anything (the run stopped before
@@ -208,8 +256,23 @@ def _serve(connection, parent: int, course: Course, write: bool = True) -> None:
         from sqlalchemy.orm import configure_mappers
 
         configure_mappers()  # what the first query to the gradebook would do
+    global _held
+    _held = {}
+    try:
+        _answer(connection)
+    finally:
+        release_held()
+
+
+def _answer(connection) -> None:
     while (request := connection.recv()) is not None:
         name, args, kwargs = request
+        if name in AHEAD:
+            try:
+                AHEAD[name](*args, **kwargs)
+            except Exception:  # noqa: BLE001, S110 - work ahead only: the calls that need it do it again
+                pass
+            continue
         try:
             reply = (False, CALLS[name](*args, **kwargs))
         except Exception as exc:  # noqa: BLE001 - the coordinator raises it

@@ -23,6 +23,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,40 +133,169 @@ def open_gradebook(course_dir: Path, coursedir=None):
     return Gradebook(coursedir.db_url, coursedir.course_id)
 
 
+@dataclass(frozen=True)
+class DayCells:
+    """What write_through needs of a day's notebook in the gradebook: its cells' names, its source cells."""
+
+    grade: frozenset[str]
+    solution: frozenset[str]
+    source: dict[str, dict]
+
+
+class CourseGradebook:
+    """The gradebook of the course at ``course_dir``, held by one process for as long as it writes it.
+
+    The course's config and CourseDirectory are read once, and nbgrader's Gradebook (one SQLAlchemy engine,
+    which keeps every statement it compiled: the first query of each shape costs milliseconds to compile,
+    the next ones nothing) is opened on first use and kept until ``close``. Each use (``session``) has a
+    session of its own and returns its connections at its end, whatever happened: nothing read is served
+    again from memory, a failed transaction is rolled back, and a database that stopped answering is
+    connected anew the next time, as if the gradebook had been opened for that use alone. What does not
+    change while the process lives is read once: each day's cells, its source notebook, the course's
+    late-penalty plugin. A function given none opens its own and closes it when done.
+    """
+
+    def __init__(self, course_dir: Path) -> None:
+        self.course_dir = Path(course_dir).resolve()
+        self.config = load_config(self.course_dir)
+        self.late = LatePenalty(self.config)
+        self._coursedir = None
+        self._gradebook = None
+        self._cells: dict[str, DayCells] = {}
+        self._sources: dict[str, dict | None] = {}
+
+    def __enter__(self) -> CourseGradebook:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def coursedir(self):
+        if self._coursedir is None:
+            from nbgrader.coursedir import CourseDirectory
+
+            self._coursedir = CourseDirectory(config=self.config)
+        return self._coursedir
+
+    @property
+    def url(self) -> str:
+        return self.coursedir.db_url
+
+    def exists(self) -> bool:
+        """Whether the gradebook is there (opening one that is not would create it)."""
+        return _exists(self.url)
+
+    @contextmanager
+    def session(self):
+        """nbgrader's Gradebook for one use, opened on the first (see the class)."""
+        if self._gradebook is None:
+            self._gradebook = open_gradebook(self.course_dir, self.coursedir)
+        gradebook = self._gradebook
+        try:
+            with quiet_gradebook():
+                yield gradebook
+        finally:
+            gradebook.db.remove()  # closes the session: rolls back what was not committed, forgets what was read
+            gradebook.engine.dispose()  # the connections; the engine keeps its compiled statements
+
+    def close(self) -> None:
+        if self._gradebook is not None:
+            gradebook, self._gradebook = self._gradebook, None
+            gradebook.close()
+
+    def cells(self, gradebook, day: str) -> DayCells:
+        """The cells of ``day``'s notebook in the gradebook; GradebookError when it is not there."""
+        if day not in self._cells:
+            from nbgrader.api import MissingEntry
+
+            try:
+                notebook = gradebook.find_notebook(day, day)
+            except MissingEntry:
+                raise GradebookError(
+                    f"{day} is not in the gradebook ({self.url}): release it first with `daykit release "
+                    f"{day}` (or `nbgrader generate_assignment {day}`), then grade again.") from None
+            self._cells[day] = DayCells(
+                frozenset(cell.name for cell in notebook.grade_cells),
+                frozenset(cell.name for cell in notebook.solution_cells),
+                {cell.name: {"source": cell.source, "checksum": cell.checksum, "locked": cell.locked}
+                 for cell in notebook.source_cells})
+        return self._cells[day]
+
+    def source_notebook(self, day: str) -> dict | None:
+        """``source/<day>/<day>.ipynb`` of the course, or None without one."""
+        if day not in self._sources:
+            path = self.course_dir / "source" / day / f"{day}.ipynb"
+            self._sources[day] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        return self._sources[day]
+
+    def prepare(self, days: list[str]) -> None:
+        """Open the gradebook and read what writing and reading ``days`` will need whatever the results:
+        each day's cells and source notebook, the late-penalty plugin when a day has a due date; and run,
+        reading only, the queries of write_through and late_penalties, so that their statements are
+        compiled. Nothing when there is no gradebook (reading must not create one)."""
+        if not self.exists():
+            return
+        with self.session() as gradebook:
+            for day in days:
+                try:
+                    cells = self.cells(gradebook, day)
+                except GradebookError:
+                    continue
+                with suppress(OSError, ValueError):  # write_through says what is wrong with it
+                    self.source_notebook(day)
+                _read_as_write_through_does(gradebook, day, cells)
+            _penalties(gradebook, days)
+            due = any(a.duedate is not None for a in gradebook.assignments if a.name in days)
+        if due:  # a submission may be late: nbgrader's step that assigns the penalty (it imports nbconvert)
+            self.late.load()
+
+
+def _read_as_write_through_does(gradebook, day: str, cells: DayCells) -> None:
+    """write_through's queries of one submission of ``day`` (any in the gradebook; without one, names that
+    match nothing: the same statements all the same), reading only."""
+    from nbgrader.api import MissingEntry
+
+    submissions = gradebook.find_assignment(day).submissions
+    student = submissions[0].student_id if submissions else ""
+    try:
+        gradebook.find_student(student)
+        submission = gradebook.find_submission(day, student)
+        _ = submission.total_seconds_late
+        for name in sorted(cells.grade)[:1]:
+            _ = gradebook.find_grade(name, day, day, student).manual_score
+        for name in sorted(cells.solution)[:1]:
+            _ = gradebook.find_comment(name, day, day, student).auto_comment
+        notebook = gradebook.find_submission_notebook(day, day, student)
+        _ = (notebook.score, notebook.late_submission_penalty)
+    except MissingEntry:
+        pass
+
+
 # ------------------------------------------------------------------------------------- write-through
 
 
-def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str, float]:
+def write_through(course_dir: Path, day: str, graded: list[Graded],
+                  book: CourseGradebook | None = None) -> dict[str, float]:
     """Record every graded submission of ``day`` in the course's gradebook as ``nbgrader autograde``
     does, and write its autograded notebook; returns each student's late-submission penalty.
 
     The day must be in the gradebook (``nbgrader generate_assignment`` / ``daykit release`` put it
-    there), with one test cell ``test_<task>`` per task; else GradebookError says what to run.
+    there), with one test cell ``test_<task>`` per task; else GradebookError says what to run. ``book``:
+    the course's gradebook as the calling process holds it (else one is opened and closed here).
     """
-    from nbgrader.api import MissingEntry
-    from nbgrader.coursedir import CourseDirectory
-
-    course_dir = Path(course_dir).resolve()
-    config = load_config(course_dir)
-    coursedir = CourseDirectory(config=config)
+    if book is None:
+        with CourseGradebook(course_dir) as book:
+            return write_through(course_dir, day, graded, book)
+    course_dir = book.course_dir
     penalties: dict[str, float] = {}
-    if not _exists(coursedir.db_url):
-        raise NoGradebook(f"there is no gradebook at {coursedir.db_url} yet: release {day} with nbgrader first "
+    if not book.exists():
+        raise NoGradebook(f"there is no gradebook at {book.url} yet: release {day} with nbgrader first "
                              f"(`daykit release {day}` or `nbgrader generate_assignment {day}`), then grade again.")
-    with quiet_gradebook(), open_gradebook(course_dir, coursedir) as gradebook:
-        try:
-            notebook = gradebook.find_notebook(day, day)
-        except MissingEntry:
-            raise GradebookError(
-                f"{day} is not in the gradebook ({coursedir.db_url}): release it first with `daykit release "
-                f"{day}` (or `nbgrader generate_assignment {day}`), then grade again.") from None
-        grade_cells = {cell.name for cell in notebook.grade_cells}
-        solution_cells = {cell.name for cell in notebook.solution_cells}
-        source_cells = {cell.name: {"source": cell.source, "checksum": cell.checksum, "locked": cell.locked}
-                        for cell in notebook.source_cells}
-        late = LatePenalty(config)
+    with book.session() as gradebook:
+        cells = book.cells(gradebook, day)
         for item in graded:
-            missing = [f"test_{t.task}" for t in item.tasks if f"test_{t.task}" not in grade_cells]
+            missing = [f"test_{t.task}" for t in item.tasks if f"test_{t.task}" not in cells.grade]
             if missing:
                 raise GradebookError(f"the gradebook's {day} has no test cell {', '.join(missing)}: release {day} "
                                      "again after `daykit build`, then grade again.")
@@ -179,16 +310,16 @@ def write_through(course_dir: Path, day: str, graded: list[Graded]) -> dict[str,
                 grade.auto_score = float(task.points)
                 # autograde's rule: a grade an instructor entered is flagged for review, never replaced
                 grade.needs_manual_grade = grade.manual_score is not None
-                if task.task in solution_cells:
+                if task.task in cells.solution:
                     comment = gradebook.find_comment(task.task, day, day, item.student)
                     comment.auto_comment = _comment(task)
             gradebook.db.commit()
-            penalties[item.student] = late(gradebook, day, item.student, submission)
+            penalties[item.student] = book.late(gradebook, day, item.student, submission)
             gradebook.db.commit()
     for item in graded:
         if item.path.suffix == ".ipynb" and item.path.is_file():
             try:
-                write_autograded(course_dir, day, item, source_cells)
+                write_autograded(course_dir, day, item, cells.source, book.source_notebook)
             except (OSError, ValueError, TypeError, AttributeError):
                 # a notebook that is not one (its grade says why); nbgrader could not autograde it either
                 remove_autograded(course_dir, day, item.student)
@@ -220,42 +351,58 @@ def _comment(task: TaskGrade) -> str | None:
 
 class LatePenalty:
     """nbgrader's AssignLatePenalties, step for step: the course's late-submission plugin decides. The step
-    (nbgrader's preprocessors, and with them nbconvert) is imported for the first late submission only."""
+    (nbgrader's preprocessors, and with them nbconvert) is loaded for the first late submission only, or
+    ahead by ``load``."""
 
     def __init__(self, config) -> None:
         self.config = config
         self.assigner = None
+
+    def load(self):
+        if self.assigner is None:
+            from nbgrader.preprocessors import AssignLatePenalties
+
+            assigner = AssignLatePenalties(config=self.config)
+            assigner.init_plugin()
+            self.assigner = assigner
+        return self.assigner
 
     def __call__(self, gradebook, day: str, student: str, submission) -> float:
         notebook = gradebook.find_submission_notebook(day, day, student)
         notebook.late_submission_penalty = None
         seconds = submission.total_seconds_late
         if seconds and seconds > 0:
-            if self.assigner is None:
-                from nbgrader.preprocessors import AssignLatePenalties
-
-                self.assigner = AssignLatePenalties(config=self.config)
-                self.assigner.init_plugin()
-            penalty = self.assigner.plugin_inst.late_submission_penalty(student, notebook.score, seconds)
+            assigner = self.load()
+            penalty = assigner.plugin_inst.late_submission_penalty(student, notebook.score, seconds)
             if penalty is not None:
-                notebook.late_submission_penalty = self.assigner._check_late_penalty(notebook, penalty)
+                notebook.late_submission_penalty = assigner._check_late_penalty(notebook, penalty)
         return float(notebook.late_submission_penalty or 0.0)
 
 
-def late_penalties(course_dir: Path, days: list[str]) -> dict[tuple[str, str], tuple[str, float]]:
+def late_penalties(course_dir: Path, days: list[str], book: CourseGradebook | None = None
+                   ) -> dict[tuple[str, str], tuple[str, float]]:
     """``(day, student) → (due date, late penalty)`` for every submission in the gradebook, as ``nbgrader
-    export`` shows them; empty when there is no gradebook yet."""
-    if not _exists(database_url(course_dir)):
+    export`` shows them; empty when there is no gradebook yet. ``book``: see write_through."""
+    if book is None:
+        if not _exists(database_url(course_dir)):  # without importing nbgrader
+            return {}
+        with CourseGradebook(course_dir) as book:
+            return late_penalties(course_dir, days, book)
+    if not book.exists():
         return {}
+    with book.session() as gradebook:
+        return _penalties(gradebook, days)
+
+
+def _penalties(gradebook, days: list[str]) -> dict[tuple[str, str], tuple[str, float]]:
     found = {}
-    with quiet_gradebook(), open_gradebook(course_dir) as gradebook:
-        for assignment in gradebook.assignments:
-            if assignment.name not in days:
-                continue
-            duedate = "" if assignment.duedate is None else str(assignment.duedate)
-            for submission in assignment.submissions:
-                penalty = sum(float(n.late_submission_penalty or 0.0) for n in submission.notebooks)
-                found[(assignment.name, submission.student.id)] = (duedate, penalty)
+    for assignment in gradebook.assignments:
+        if assignment.name not in days:
+            continue
+        duedate = "" if assignment.duedate is None else str(assignment.duedate)
+        for submission in assignment.submissions:
+            penalty = sum(float(n.late_submission_penalty or 0.0) for n in submission.notebooks)
+            found[(assignment.name, submission.student.id)] = (duedate, penalty)
     return found
 
 
@@ -322,16 +469,21 @@ def autograded_notebook(submitted: dict, source_cells: dict[str, dict], tasks: t
     return notebook
 
 
-def write_autograded(course_dir: Path, day: str, item: Graded, source_cells: dict[str, dict]) -> Path:
+def write_autograded(course_dir: Path, day: str, item: Graded, source_cells: dict[str, dict],
+                     source_notebook: Callable[[str], dict | None] | None = None) -> Path:
     """``autograded/<student>/<day>/<day>.ipynb`` and the submission's timestamp.txt, read-only as
-    nbgrader writes them, replaced atomically."""
+    nbgrader writes them, replaced atomically. ``source_notebook``: the day's source notebook (None without
+    one) as the caller keeps it; else read from the course's source/."""
     folder = Path(course_dir) / "autograded" / item.student / day
     folder.mkdir(parents=True, exist_ok=True)
     submitted = json.loads(item.path.read_text(encoding="utf-8"))
     if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
         raise ValueError(f"{item.path} is not a notebook")
-    source_path = Path(course_dir) / "source" / day / f"{day}.ipynb"
-    source = json.loads(source_path.read_text(encoding="utf-8")) if source_path.exists() else None
+    if source_notebook is not None:
+        source = source_notebook(day)
+    else:
+        source_path = Path(course_dir) / "source" / day / f"{day}.ipynb"
+        source = json.loads(source_path.read_text(encoding="utf-8")) if source_path.exists() else None
     notebook = autograded_notebook(submitted, source_cells, item.tasks, source)
     target = folder / f"{day}.ipynb"
     _write_read_only(target, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
