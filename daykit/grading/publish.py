@@ -119,10 +119,10 @@ def publish(course: Course, day: Day, docs: list[dict], folder: Path, course_dir
                 result.unwritten = True
             else:
                 result.gradebook = [g.student for g in graded]
-    stored, _ = stored_results(day, folder)
+    stored, skipped = stored_results(day, folder)
     late = lateness(course_dir, [(day.slug, d) for d in stored]) if gradebook else {}
     stamps = {(day.slug, d["student"]): timestamp_of(Path(d["path"])) for d in stored}
-    result.docs, result.skipped = class_reports(day, folder, stamps, late)
+    result.docs, result.skipped = class_reports(day, folder, stamps, late, stored=(stored, skipped))
     return result
 
 

@@ -275,10 +275,11 @@ def write_reports(day: Day, docs: list[dict], folder: Path, timestamps: Stamps |
     return paths
 
 
-def class_reports(day: Day, folder: Path, timestamps: Stamps | None = None, late: Late | None = None
-                  ) -> tuple[list[dict], list[str]]:
-    """Rebuild the day's class reports in ``folder`` from every stored result there; returns the class's
-    results documents and a line for each stored file left out."""
-    docs, skipped = stored_results(day, folder)
+def class_reports(day: Day, folder: Path, timestamps: Stamps | None = None, late: Late | None = None,
+                  stored: tuple[list[dict], list[str]] | None = None) -> tuple[list[dict], list[str]]:
+    """Rebuild the day's class reports in ``folder`` from every stored result there (``stored``: what
+    stored_results just gave, not read again); returns the class's results documents and a line for each
+    stored file left out."""
+    docs, skipped = stored if stored is not None else stored_results(day, folder)
     write_reports(day, docs, folder, timestamps, late)
     return docs, skipped
