@@ -238,6 +238,53 @@ def test_a_gradebook_left_unwritten_fails_the_run_and_keeps_the_results(sqlite, 
     assert "there is no gradebook" in done.stderr
 
 
+def test_the_publishing_process_holds_the_gradebook_through_a_lock_and_after_it(sqlite, tmp_path):
+    """The publishing process opens the gradebook once, ahead (prepare, which nothing answers: each later call
+    gets its own reply). Locked by another process, the gradebook is left unwritten as before, with the same
+    note; once the lock is gone the same process writes it (its session, failed in the midst of a write, was
+    rolled back), and the course's grades.csv reads the late penalty it has just written."""
+    import sqlite3
+
+    from daykit.grading.grade import graded_day
+    from daykit.grading.publish import Publisher
+
+    root = tmp_path / "course"
+    shutil.copytree(sqlite["root"], root)
+    for path in (root / "results" / DAY / "submissions").glob("*.json"):  # the copy's own submissions
+        path.write_text(path.read_text().replace(str(sqlite["root"]), str(root)))
+    course = Course(root)
+    day, _ = graded_day(course, DAY)
+    docs = [json.loads(p.read_text()) for p in sorted((root / "results" / DAY / "submissions").glob("*.json"))]
+    with sqlite3.connect(root / "gradebook.db") as db:  # what the run writes, not there yet
+        db.execute("UPDATE grade SET auto_score = NULL")
+        db.execute("UPDATE submitted_notebook SET late_submission_penalty = NULL")
+    with database({"DAYKIT_DB_URL": f"sqlite:///{root / 'gradebook.db'}?timeout=0.2"}):
+        publisher = Publisher(course)
+    try:
+        publisher.prepare([DAY])
+        publisher.prepare([DAY], gradebook=False)
+        assert publisher.call("course_grades", course, {DAY: day}, root / "results", root / "grades.csv")
+        lock = sqlite3.connect(root / "gradebook.db", isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")  # read, but not written: the session fails in the midst of its work
+        try:
+            locked = publisher.call("publish", course, day, docs, root / "results" / DAY)
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        written = publisher.call("publish", course, day, docs, root / "results" / DAY)
+        publisher.call("course_grades", course, {DAY: day}, root / "results", root / "grades.csv")
+    finally:
+        publisher.close()
+    assert locked.unwritten and not locked.gradebook
+    [note] = locked.notes  # SQLAlchemy's first line: here, that the lock stopped a flush
+    assert note.startswith("gradebook not written (") and "once the database answers" in note
+    assert not written.unwritten and not written.notes and written.gradebook == sqlite["students"]
+    with open(root / "grades.csv", newline="") as stream:
+        late = next(row for row in csv.DictReader(stream) if row["student_id"] == "late")
+    assert (late["late_submission_penalty"], late["score"]) == ("10.0", "0.0")
+    assert cell_grades(root, sqlite["students"]) == sqlite["cells"]
+
+
 def test_a_copy_named_on_the_command_line_is_not_the_late_submission(sqlite, tmp_path):
     """The gradebook's late penalty belongs to the notebook nbgrader collected: the same notebook graded
     from elsewhere gets results and reports, and no penalty (nor any gradebook entry)."""
