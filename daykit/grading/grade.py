@@ -531,6 +531,8 @@ def _run(args, publisher: Publisher | None, server: Zygote | None = None) -> int
         sys.modules.setdefault("rfc3987_syntax", None)  # see command.run
         publisher = Publisher(course)
     try:
+        # what publishing will need whatever the results, done while they are graded
+        publisher.prepare([run.day.slug for run, _ in batches], gradebook=not args.no_gradebook)
         # every day in one pool: the grading processes and their workers start once for the whole course
         graded = grade_together(batches, args.jobs, progress_bar(), batches[0][0].cluster, server)
         outputs, notes = [], []

@@ -231,7 +231,7 @@ class CourseGradebook:
 
     def prepare(self, days: list[str]) -> None:
         """Open the gradebook and read what writing and reading ``days`` will need whatever the results:
-        each day's cells and source notebook, the late-penalty plugin when a day has a due date; and run,
+        each day's cells and source notebook; and run,
         reading only, the queries of write_through and late_penalties, so that their statements are
         compiled. Nothing when there is no gradebook (reading must not create one)."""
         if not self.exists():
@@ -246,9 +246,6 @@ class CourseGradebook:
                     self.source_notebook(day)
                 _read_as_write_through_does(gradebook, day, cells)
             _penalties(gradebook, days)
-            due = any(a.duedate is not None for a in gradebook.assignments if a.name in days)
-        if due:  # a submission may be late: nbgrader's step that assigns the penalty (it imports nbconvert)
-            self.late.load()
 
 
 def _read_as_write_through_does(gradebook, day: str, cells: DayCells) -> None:
@@ -351,8 +348,8 @@ def _comment(task: TaskGrade) -> str | None:
 
 class LatePenalty:
     """nbgrader's AssignLatePenalties, step for step: the course's late-submission plugin decides. The step
-    (nbgrader's preprocessors, and with them nbconvert) is loaded for the first late submission only, or
-    ahead by ``load``."""
+    (nbgrader's preprocessors, and with them nbconvert, a quarter of a second) is loaded for the first late
+    submission only."""
 
     def __init__(self, config) -> None:
         self.config = config

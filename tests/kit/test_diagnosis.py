@@ -34,7 +34,6 @@ from daykit.checking.verify import diagnosis_notes
 from daykit.course import Course
 from daykit.demo.run import dependents
 from daykit.demo.sample_class import function_source, submission_module, submission_source
-from daykit.grading import grade
 from daykit.grading.grade import ClassRun, Submission, grade_together
 from daykit.grading.reports import class_reports
 from tests.kit.mistakes import HAND_WRITTEN
@@ -179,8 +178,6 @@ def sample(day: str, items: list[Item]) -> list[Item]:
 def graded():
     folder = Path(tempfile.mkdtemp(prefix="daykit-diagnosis-"))
     batches, plans = [], {}
-    built = grade.load_library
-    grade.load_library = lambda course, day: library_of(day)  # the libraries this module built already
     try:
         for day in COURSE.days():
             plans[day] = packed(day, sample(day, items_of(day)))
@@ -196,7 +193,6 @@ def graded():
         reports = {day: class_reports(load_day(COURSE, day), folder / "results" / day) for day in COURSE.days()}
         yield plans, docs, folder, reports
     finally:
-        grade.load_library = built
         shutil.rmtree(folder, ignore_errors=True)
 
 
