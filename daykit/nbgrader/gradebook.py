@@ -73,6 +73,10 @@ def without_server_extensions() -> None:
     distutils: a fifth of a second) nbgrader.utils pays for ``setuptools.archive_util`` alone, which only
     the exchange's zip collection calls. For a process that writes the gradebook, never serves Jupyter
     and never builds a package; a package the process imported already is kept as it is.
+
+    nbformat's ``__init__`` (its validator, and with it jsonschema and its format checkers: a tenth of a
+    second) nbgrader.utils pays for ``nbformat.notebooknode`` alone; it runs the first time anything
+    else of the package is asked for (nbconvert, say, for nbgrader's late-penalty step).
     """
     package = _package_only("nbgrader")
     if package is not None:
@@ -83,17 +87,28 @@ def without_server_extensions() -> None:
             raise
         package.__version__ = __version__
     _package_only("setuptools")
+    _package_only("nbformat", init_on_use=True)
 
 
-def _package_only(name: str):
+def _package_only(name: str, init_on_use: bool = False):
     """The package ``name`` in sys.modules, made from its spec without running its ``__init__``; None when
-    it is imported already or not installed as a package (its own import says so where it is needed)."""
+    it is imported already or not installed as a package (its own import says so where it is needed).
+    With ``init_on_use``, the ``__init__`` runs in it the first time an attribute it lacks is asked for
+    (``from name import X``), so that it is then the package it always is."""
     if name in sys.modules:
         return None
     spec = importlib.util.find_spec(name)
     if spec is None or spec.submodule_search_locations is None:
         return None
     package = importlib.util.module_from_spec(spec)
+    if init_on_use:
+
+        def __getattr__(attribute: str):
+            del package.__getattr__
+            spec.loader.exec_module(package)
+            return getattr(package, attribute)
+
+        package.__getattr__ = __getattr__
     sys.modules[name] = package
     return package
 
