@@ -44,8 +44,7 @@ def serve(connection_fd: int, server: Zygote) -> None:
     connection = multiprocessing.connection.Connection(connection_fd)
     orders: Orders = connection.recv()
     adopt(server)
-    run_on(orders.cpus)
-    start_spare(orders.limits)  # the first worker forks and confines itself while the checks load here
+    start_spare(orders.limits, orders.cpus)  # the first worker forks and confines itself while the checks load
     os.chdir(orders.cwd)
     sampling_seed(orders.seed)
     from daykit.checking.library import LazyLibrary, load_library

@@ -324,7 +324,7 @@ class Worker:
     and confining it happen while this one runs the submission, and reaping it (``retire``) while the
     next one runs. A worker started ahead has run nothing: it is confined before it reads its socket."""
 
-    def __init__(self, limits: Limits, ahead: bool = False) -> None:
+    def __init__(self, limits: Limits, ahead: bool = False, cpus: tuple[int, ...] | None = None) -> None:
         self.limits = limits
         self.scratch = tempfile.mkdtemp(prefix="daykit-worker-")
         parent, child = socket.socketpair()
@@ -333,7 +333,7 @@ class Worker:
         self.isolation: list[str] = []
         try:
             if ahead:
-                zygote().spawn_later(child, limits, self.scratch, self._started)
+                zygote().spawn_later(child, limits, self.scratch, self._started, cpus)
             else:
                 self._started(*zygote().spawn(child, limits, self.scratch))
         finally:
@@ -461,11 +461,12 @@ def start_ahead(enabled: bool) -> None:
     _AHEAD = enabled
 
 
-def start_spare(limits: Limits) -> None:
-    """Have this process's fork server start a worker now, for the first submission to take (a grading
-    process asks for it before it loads its checks)."""
+def start_spare(limits: Limits, cpus: tuple[int, ...] | None = None) -> None:
+    """Have this process's fork server start a worker now, for the first submission to take, on ``cpus``
+    (default: this process's). A grading process asks for it before it loads its checks, and keeps to
+    its CPU only once they are loaded: the two may run side by side meanwhile."""
     if os.getpid() not in _SPARES:
-        _SPARES[os.getpid()] = Worker(limits, ahead=True)
+        _SPARES[os.getpid()] = Worker(limits, ahead=True, cpus=cpus)
 
 
 _SPARES: dict[int, Worker] = {}  # per process: the worker started ahead for its next submission

@@ -51,11 +51,25 @@ def _serve(control: socket.socket, parent: int | None) -> None:
     gc.disable()  # importing makes objects by the hundred thousand and frees almost none: a tenth faster
     for name in PRELOAD:
         __import__(name)
-    from daykit.checking.ipython_cells import preload
-
-    preload()  # every notebook's cells go through IPython's transformer in the worker
     _settle()
     _loop(control)
+
+
+_FOR_WORKERS = {"loaded": False}
+
+
+def _for_workers() -> None:
+    """Import what only workers need, before the first is forked: IPython's transformer, which every
+    notebook's cells go through. A grading process does not need it: the server forks one without it,
+    and the grading process's own fork server imports it (while the grading process loads its checks)."""
+    if _FOR_WORKERS["loaded"]:
+        return
+    from daykit.checking.ipython_cells import preload
+
+    gc.disable()
+    preload()
+    _settle()
+    _FOR_WORKERS["loaded"] = True
 
 
 def _settle() -> None:
@@ -79,6 +93,8 @@ def _loop(control: socket.socket) -> None:
         if not message:
             return
         request = pickle.loads(message)
+        if request[0] in ("spawn", "warm"):
+            _for_workers()
         if request[0] == "spawn":
             _, limits, scratch, cpus = request
             report, report_end = os.pipe()
@@ -128,6 +144,7 @@ def _fork_grader(control: socket.socket, connection_fd: int) -> tuple[int, int]:
             control.close()
             mine.close()
             os.close(connection_fd)
+            _for_workers()
             _loop(theirs)  # until the grading process closes its end, or dies
         finally:
             os._exit(0)
@@ -290,9 +307,11 @@ class Zygote:
         return pid, isolation
 
     def spawn_later(self, sock: socket.socket, limits: Limits, scratch: str,
-                    then: Callable[[int, list[str]], None]) -> None:
-        """Start a worker on ``sock`` while this process goes on; ``then(pid, isolation)`` once it answers."""
-        self.send(("spawn", limits, scratch, _cpus()), lambda reply: then(reply[1], reply[2]), [sock.fileno()])
+                    then: Callable[[int, list[str]], None], cpus: tuple[int, ...] | None = None) -> None:
+        """Start a worker on ``sock`` while this process goes on; ``then(pid, isolation)`` once it answers.
+        ``cpus``: where it may run (default: where this process may)."""
+        self.send(("spawn", limits, scratch, list(cpus) if cpus else _cpus()), lambda reply: then(reply[1], reply[2]),
+                  [sock.fileno()])
 
     def wait(self, pid: int) -> int:
         kind, status = self._ask(("wait", pid))
