@@ -20,6 +20,7 @@ import os
 import resource
 import signal
 import time
+import warnings
 from typing import TYPE_CHECKING
 
 from daykit.checking.loading import load_target
@@ -41,6 +42,7 @@ GRADER_MEMORY_BYTES = 2 * 1024**3  # what a grading process may grow by, compari
 def serve(connection_fd: int, server: Zygote) -> None:
     """The grading process the fork server forked, on the socket ``connection_fd`` to the coordinator, with
     ``server`` (its own fork server for workers)."""
+    warnings.simplefilter("ignore")  # see grading_loop
     connection = multiprocessing.connection.Connection(connection_fd)
     orders: Orders = connection.recv()
     adopt(server)
@@ -88,6 +90,9 @@ def grading_loop(connection, plans: dict[str, Plan], limits: Limits, parent: int
     until None comes (or the connection ends)."""
     sandbox.die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
+    # a warning names the check's file and prints its line (a hidden one's too) on the command's standard
+    # error, and a student can provoke one; the verdict says what failed
+    warnings.simplefilter("ignore")
     run_on(cpus)  # this process, and the workers it asks for, keep to a CPU of their own
     start_ahead(ahead)
     if server is not None:

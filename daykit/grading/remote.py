@@ -195,7 +195,7 @@ class Host:
         mine, theirs = socket.socketpair()
         environment = {**os.environ, FD_ENV: str(theirs.fileno()), PARENT_ENV: str(os.getpid())}
         try:
-            self.process = _spawn(args=[sys.executable, "-c", HOST_MAIN],
+            self.process = _spawn(args=[sys.executable, "-P", "-c", HOST_MAIN],
                                   pass_fds=[theirs.fileno()], env=environment, cwd=scratch, stdin=subprocess.DEVNULL)
         finally:
             theirs.close()

@@ -231,7 +231,8 @@ def histogram_later(day: Day, docs: list[dict], path: Path) -> subprocess.Popen:
     data = json.dumps({"slug": day.slug, "max_score": day.max_score, "scores": [d["score"] for d in docs],
                        "path": str(Path(path).resolve())})
     process = subprocess.Popen(
-        [sys.executable, "-c", "from daykit.grading.reports import _draw_from_stdin; _draw_from_stdin()"],
+        # -P: nothing from the folder the command runs in (a student's, say) on its path
+        [sys.executable, "-P", "-c", "from daykit.grading.reports import _draw_from_stdin; _draw_from_stdin()"],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         env={**os.environ, "MPLBACKEND": "Agg"},
     )

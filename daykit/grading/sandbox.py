@@ -87,11 +87,11 @@ def environment(environ: dict[str, str], home: str) -> dict[str, str]:
 # ------------------------------------------------------------------------------- parent and children
 
 
-def die_with_parent(expected_parent: int | None = None) -> None:
-    """SIGKILL this process when the thread that started it ends, so a lost grader leaves nothing
-    behind; exits now if that parent is already gone."""
+def die_with_parent(expected_parent: int | None = None, signal_number: int = 9) -> None:
+    """SIGKILL (or ``signal_number``) this process when the thread that started it ends, so a lost grader
+    leaves nothing behind; exits now if that parent is already gone."""
     if linux():
-        _libc().prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+        _libc().prctl(PR_SET_PDEATHSIG, int(signal_number), 0, 0, 0)
         if expected_parent is not None and os.getppid() != expected_parent:
             os._exit(70)
 

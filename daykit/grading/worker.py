@@ -198,6 +198,8 @@ def _confine(limits: Limits, scratch: str, made: list[str], supervisor: int, sup
         os._exit(70)
     os.close(supervisor_alive)
     os.chdir(scratch)
+    # its own folder first on the path, as in a notebook's kernel (the fork server starts without it)
+    sys.path.insert(0, "")
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)

@@ -17,11 +17,13 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable
@@ -44,10 +46,17 @@ ENVIRONMENT = {
 }
 CONTROL_FD_ENV = "DAYKIT_ZYGOTE_FD"
 PARENT_ENV = "DAYKIT_ZYGOTE_PARENT"
+SCRATCH_ENV = "DAYKIT_ZYGOTE_SCRATCH"
+SCRATCH_PREFIX = "daykit-run-"
 
 
-def _serve(control: socket.socket, parent: int | None) -> None:
-    sandbox.die_with_parent(parent)
+_CHILDREN: set[int] = set()  # what this server forked and has not reaped: ended with it
+
+
+def _serve(control: socket.socket, parent: int | None, scratch: str | None = None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process that started it decides when to stop
+    signal.signal(signal.SIGTERM, lambda *_: _end_all(scratch))
+    sandbox.die_with_parent(parent, signal.SIGTERM)  # a parent killed outright: end everything, leave nothing
     gc.disable()  # importing makes objects by the hundred thousand and frees almost none: a tenth faster
     for name in PRELOAD:
         __import__(name)
@@ -101,6 +110,7 @@ def _loop(control: socket.socket) -> None:
             me = os.getpid()
             supervisor = os.fork()
             if supervisor == 0:
+                _CHILDREN.clear()
                 control.close()
                 os.close(report)
                 run_on(cpus)
@@ -108,6 +118,7 @@ def _loop(control: socket.socket) -> None:
             for fd in fds:
                 os.close(fd)
             os.close(report_end)
+            _CHILDREN.add(supervisor)
             worker, isolation = _read_report(report)
             worker = worker or supervisor
             supervisors[worker] = supervisor
@@ -121,6 +132,7 @@ def _loop(control: socket.socket) -> None:
         elif request[0] == "grader" and len(fds) == 1:
             grader, server = _fork_grader(control, fds[0])
             graders[grader] = server
+            _CHILDREN.update((grader, server))
             control.sendall(pickle.dumps(("grader", grader)))
         elif request[0] == "warm" and not fds:
             _warm_up()
@@ -140,6 +152,7 @@ def _fork_grader(control: socket.socket, connection_fd: int) -> tuple[int, int]:
     server = os.fork()
     if server == 0:
         try:
+            _CHILDREN.clear()
             sandbox.die_with_parent(me)
             control.close()
             mine.close()
@@ -153,6 +166,7 @@ def _fork_grader(control: socket.socket, connection_fd: int) -> tuple[int, int]:
     if grader == 0:
         status = 0
         try:
+            _CHILDREN.clear()
             sandbox.die_with_parent(me)
             control.close()
             from daykit.grading.grader import serve
@@ -169,10 +183,25 @@ def _fork_grader(control: socket.socket, connection_fd: int) -> tuple[int, int]:
 
 
 def _reap(pid: int) -> int:
+    _CHILDREN.discard(pid)
     try:
         return os.waitpid(pid, 0)[1]
     except ChildProcessError:
         return 0
+
+
+def _end_all(scratch: str | None) -> None:
+    """End every process this server forked (what they forked ends with them), then the run's scratch
+    folder (the workers' folders are in it), then this server."""
+    ended = list(_CHILDREN)
+    for pid in ended:
+        _end(pid)
+    if scratch and os.path.basename(scratch).startswith(SCRATCH_PREFIX):
+        shutil.rmtree(scratch, ignore_errors=True)
+        if ended:  # once more after a while: a worker killed through its parent may still be ending
+            time.sleep(0.1)
+            shutil.rmtree(scratch, ignore_errors=True)
+    os._exit(0)
 
 
 def _end(pid: int) -> None:
@@ -230,10 +259,11 @@ def _warm_up() -> None:
 def main() -> None:
     control = socket.socket(fileno=int(os.environ.pop(CONTROL_FD_ENV)))
     parent = os.environ.pop(PARENT_ENV, "")
+    scratch = os.environ.pop(SCRATCH_ENV, None)
     try:
-        _serve(control, int(parent) if parent.isdigit() else None)
-    finally:
-        os._exit(0)
+        _serve(control, int(parent) if parent.isdigit() else None, scratch)
+    finally:  # the process that started it closed its end, or ended
+        _end_all(scratch)
 
 
 class Zygote:
@@ -253,12 +283,15 @@ class Zygote:
             self.control = control
             return
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # the run's scratch folder: every worker's folder is made in it, and it goes with the server
+        self.scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
         # built from an allow-list: nothing of the instructor's environment reaches a worker
-        environment = {**sandbox.environment(os.environ, tempfile.gettempdir()), **ENVIRONMENT,
-                       CONTROL_FD_ENV: str(theirs.fileno()), PARENT_ENV: str(os.getpid())}
+        environment = {**sandbox.environment(os.environ, self.scratch), **ENVIRONMENT,
+                       CONTROL_FD_ENV: str(theirs.fileno()), PARENT_ENV: str(os.getpid()), SCRATCH_ENV: self.scratch}
         self.isolation: dict[int, list[str]] = {}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from daykit.grading.zygote import main; main()"],
+            # -P: nothing from the folder the command runs in (a student's, say) on its path
+            [sys.executable, "-P", "-c", "from daykit.grading.zygote import main; main()"],
             pass_fds=[theirs.fileno()],
             env=environment,
             stdin=subprocess.DEVNULL,
@@ -332,6 +365,7 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _cpus() -> list[int] | None:
