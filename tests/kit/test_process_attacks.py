@@ -7,8 +7,8 @@ write them: files handed in, and the real command as an instructor types it.
   ``daykit grade`` runs in. Run from a student's folder (``cd submitted/mallory/day_39 && daykit grade 39
   day_39.py``, or a folder of handed-in files inside the course), a module handed in beside the notebook
   and named like one those processes import runs in them, as root and unconfined.
-- A worker's scratch folder is made and removed by its grading process: a run interrupted with Ctrl-C,
-  or a coordinator killed, must not leave them behind.
+- A worker's scratch folder is made by its grading process (inside the run's folder) and removed by it:
+  a run interrupted with Ctrl-C, or a coordinator killed, must not leave one behind either.
 - A grading process writes its warnings to the command's standard error, with the line of the check
   that raised them.
 """
