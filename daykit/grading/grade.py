@@ -213,7 +213,7 @@ class Pool:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         slot = _Slot(multiprocessing.connection.Connection(mine.detach()))
         try:
-            self.server.fork_grader(theirs, lambda pid: setattr(slot, "pid", pid))
+            self.server.fork_grader(theirs, lambda pid: setattr(slot, "pid", pid), self.warm)
         finally:
             theirs.close()
         days = {slug: (self.courses[slug], plan.day, plan.locked) for slug, plan in self.plans.items()}
@@ -259,11 +259,7 @@ class Pool:
         """Grade every job, yielding each results document as it finishes."""
         pending = deque(jobs)
         self.ahead = len(jobs) > self.size  # a process grades more than one: start each next worker ahead
-        self.warm = len(jobs) >= WARM_UP_FROM * self.size
-        if self.warm:
-            if self.server is None:
-                self.server = Zygote()
-            self.server.warm()  # before it forks: every grading process and worker starts warm
+        self.warm = len(jobs) >= WARM_UP_FROM * self.size  # the workers' fork servers warm up, and the checks
         self.slots = [self._start(index) for index in range(min(self.size, len(pending)))]
         try:
             while pending or any(s.job for s in self.slots):

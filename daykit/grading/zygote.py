@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import select
 import shutil
 import signal
 import socket
@@ -94,7 +95,10 @@ def _loop(control: socket.socket) -> None:
     control.sendall(b"R")  # ready
     supervisors: dict[int, int] = {}  # the student's process -> its supervisor, this process's child
     graders: dict[int, int] = {}  # a grading process -> its own fork server, both this process's children
+    waiting: list[tuple[int, socket.socket, bool]] = []  # grading processes whose fork server is still to fork
     while True:
+        if waiting and not select.select([control], [], [], 0)[0]:  # no more asked for at once
+            _fork_servers(control, waiting, graders)
         try:
             message, fds, _, _ = socket.recv_fds(control, 1 << 16, 1)
         except OSError:
@@ -102,6 +106,14 @@ def _loop(control: socket.socket) -> None:
         if not message:
             return
         request = pickle.loads(message)
+        if request[0] == "grader" and len(fds) == 1:
+            grader, theirs = _fork_grader(control, fds[0], [end for _, end, _ in waiting])
+            _CHILDREN.add(grader)
+            waiting.append((grader, theirs, len(request) > 1 and bool(request[1])))
+            control.sendall(pickle.dumps(("grader", grader)))
+            continue
+        if waiting:
+            _fork_servers(control, waiting, graders)
         if request[0] in ("spawn", "warm"):
             _for_workers()
         if request[0] == "spawn":
@@ -129,14 +141,8 @@ def _loop(control: socket.socket) -> None:
             if server is not None:  # a grading process's own fork server ends with it
                 _end(server)
             control.sendall(pickle.dumps(("status", status)))
-        elif request[0] == "grader" and len(fds) == 1:
-            grader, server = _fork_grader(control, fds[0])
-            graders[grader] = server
-            _CHILDREN.update((grader, server))
-            control.sendall(pickle.dumps(("grader", grader)))
         elif request[0] == "warm" and not fds:
-            _warm_up()
-            _settle()
+            _warm()
             control.sendall(pickle.dumps(("warm",)))
         else:
             for fd in fds:
@@ -144,31 +150,30 @@ def _loop(control: socket.socket) -> None:
             control.sendall(pickle.dumps(("refused", request[0])))
 
 
-def _fork_grader(control: socket.socket, connection_fd: int) -> tuple[int, int]:
-    """A grading process on ``connection_fd`` (see grader.py), and its own fork server for workers: two
-    copies of this process, forked before either reads anything of the course, each dying with this one."""
+def _warm() -> None:
+    if not _FOR_WORKERS.get("warm"):
+        _for_workers()
+        _warm_up()
+        _settle()
+        _FOR_WORKERS["warm"] = True
+
+
+def _fork_grader(control: socket.socket, connection_fd: int, others: list[socket.socket]
+                 ) -> tuple[int, socket.socket]:
+    """A grading process on ``connection_fd`` (see grader.py), a copy of this process forked before it reads
+    anything of the course and dying with this one; and the end of the socket to its own fork server
+    (``_fork_servers`` forks it: for a class, once this server has warmed up, while the grading processes
+    load their checks). ``others``: the ends of the grading processes forked before, not this one's."""
     me = os.getpid()
     mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    server = os.fork()
-    if server == 0:
-        try:
-            _CHILDREN.clear()
-            sandbox.die_with_parent(me)
-            control.close()
-            mine.close()
-            os.close(connection_fd)
-            _for_workers()
-            _loop(theirs)  # until the grading process closes its end, or dies
-        finally:
-            os._exit(0)
-    theirs.close()
     grader = os.fork()
     if grader == 0:
         status = 0
         try:
             _CHILDREN.clear()
             sandbox.die_with_parent(me)
-            control.close()
+            for end in (control, theirs, *others):
+                end.close()
             from daykit.grading.grader import serve
 
             serve(connection_fd, Zygote(mine))
@@ -179,7 +184,31 @@ def _fork_grader(control: socket.socket, connection_fd: int) -> tuple[int, int]:
             os._exit(status)
     mine.close()
     os.close(connection_fd)
-    return grader, server
+    return grader, theirs
+
+
+def _fork_servers(control: socket.socket, waiting: list, graders: dict[int, int]) -> None:
+    """Each waiting grading process's own fork server for workers: a copy of this server (warmed up first
+    where one of them grades a class), serving that process alone until it closes its end or dies."""
+    if any(warm for _, _, warm in waiting):
+        _warm()
+    me = os.getpid()
+    while waiting:
+        grader, theirs, _ = waiting.pop(0)
+        server = os.fork()
+        if server == 0:
+            try:
+                _CHILDREN.clear()
+                sandbox.die_with_parent(me)
+                for end in (control, *(end for _, end, _ in waiting)):
+                    end.close()
+                _for_workers()
+                _loop(theirs)  # until the grading process closes its end, or dies
+            finally:
+                os._exit(0)
+        theirs.close()
+        graders[grader] = server
+        _CHILDREN.add(server)
 
 
 def _reap(pid: int) -> int:
@@ -299,10 +328,12 @@ class Zygote:
         theirs.close()
         self.control = mine
 
-    def fork_grader(self, sock: socket.socket, then: Callable[[int | None], None]) -> None:
+    def fork_grader(self, sock: socket.socket, then: Callable[[int | None], None], warm: bool = False) -> None:
         """A grading process (grader.py) on ``sock``, forked from this server with its own fork server
-        beside it; does not wait: ``then(pid)`` once the server answers (None if it refused)."""
-        self.send(("grader",), lambda reply: then(reply[1] if reply[0] == "grader" else None), [sock.fileno()])
+        beside it (``warm``: a warmed-up one, for a class); does not wait: ``then(pid)`` once the server
+        answers (None if it refused)."""
+        self.send(("grader", warm), lambda reply: then(reply[1] if reply[0] == "grader" else None),
+                  [sock.fileno()])
 
     def send(self, request: tuple, then: Callable[[tuple], None], fds: list[int] = ()) -> None:
         """Send ``request`` now; ``then`` gets its reply when it comes (see ``settle``). The server reads
