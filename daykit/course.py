@@ -30,11 +30,20 @@ def slug(day: str | int) -> str:
     raise CourseError(f"{day!r} is not a day: name it like 39 or day_39.")
 
 
+# nbgrader's folders of students' files in a course: whatever a student hands in lands there
+STUDENT_FOLDERS = ("submitted", "autograded", "feedback")
+
+
 def find_root(start: Path | None = None) -> Path:
-    """The course root: the nearest folder at or above ``start`` holding exercises/ and tests/."""
+    """The course root: the nearest folder at or above ``start`` holding exercises/ and tests/, unless it
+    is inside the students' files (``STUDENT_FOLDERS``) of a course above it: a student may hand in
+    folders of their own that look like a course, and then the course above is the one."""
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "exercises").is_dir() and (folder / "tests").is_dir():
+    found = [folder for folder in (here, *here.parents)
+             if (folder / "exercises").is_dir() and (folder / "tests").is_dir()]
+    for folder in found:
+        if not any(folder.relative_to(outer).parts[0] in STUDENT_FOLDERS for outer in found if outer != folder
+                   and folder.is_relative_to(outer)):
             return folder
     raise CourseError(
         f"{here} is not inside a daykit course (no folder above it holds exercises/ and tests/). "

@@ -324,6 +324,9 @@ class Zygote:
             pass_fds=[theirs.fileno()],
             env=environment,
             stdin=subprocess.DEVNULL,
+            # out of the command's process group: a signal to the group (Ctrl-C, a terminal that hangs up)
+            # ends the command, whose end (or death: see _serve) ends this server in order
+            start_new_session=True,
         )
         theirs.close()
         self.control = mine

@@ -163,7 +163,8 @@ def _exists(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads /proc")
-@pytest.mark.parametrize("how", ["ctrl-c", "sigkill"])
+# hangup: the terminal closed (an ssh session dropped) mid-run: SIGHUP reaches the whole process group
+@pytest.mark.parametrize("how", ["ctrl-c", "sigkill", "hangup"])
 def test_an_interrupted_or_killed_run_leaves_no_scratch_folder(tmp_path, how):
     course = course_copy(tmp_path)
     text = replace_function(COURSE.solution("day_39").read_text(), "numerical_gradient", SLEEPER)
@@ -185,6 +186,8 @@ def test_an_interrupted_or_killed_run_leaves_no_scratch_folder(tmp_path, how):
         below = _grading_processes(coordinator.pid)
         if how == "ctrl-c":
             os.killpg(coordinator.pid, signal.SIGINT)
+        elif how == "hangup":
+            os.killpg(coordinator.pid, signal.SIGHUP)
         else:
             coordinator.kill()
         coordinator.wait(60)
@@ -198,3 +201,81 @@ def test_an_interrupted_or_killed_run_leaves_no_scratch_folder(tmp_path, how):
         if coordinator.poll() is None:
             coordinator.kill()
             coordinator.wait()
+
+
+# Handed in beside day_39.py: a course of the student's own (the release's exercises/ and source/, checks
+# that pass everything, an nbgrader_config.py), so that the folder is the nearest one "holding exercises/
+# and tests/" when the command runs in it. Each file records what it could reach.
+OWN_CHECKS = '''
+import os
+
+_here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_root = os.path.dirname(_here)
+while _root != "/" and not os.path.isfile(os.path.join(_root, "hidden", "test_day_39_hidden.py")):
+    _root = os.path.dirname(_root)
+try:
+    with open(os.path.join(_root, "hidden", "test_day_39_hidden.py")) as _f:
+        _hidden = _f.read()
+except OSError:
+    _hidden = ""
+with open(os.path.join(_here, "loot-checks.txt"), "w") as _f:
+    _f.write(f"uid={os.getuid()} hidden={len(_hidden)}\\n")
+
+
+def test_symbolic_derivative(symbolic_derivative):
+    pass
+
+
+def test_numerical_gradient(numerical_gradient):
+    pass
+
+
+def test_chain_rule_derivative(chain_rule_derivative):
+    pass
+'''
+OWN_CONFIG = '''
+with open(os.path.join(root, "loot-config.txt"), "w") as _f:
+    _f.write(f"uid={os.getuid()} secret={'hunter2' in str(os.environ)}\\n")
+'''
+
+
+@pytest.mark.parametrize("gradebook", [True, False], ids=["gradebook", "no-gradebook"])
+def test_a_course_handed_in_beside_the_notebook_is_not_taken_for_the_course(tmp_path, gradebook):
+    import shutil
+
+    course = course_copy(tmp_path)
+    folder = course / "submitted" / "mallory" / "day_39"
+    folder.mkdir(parents=True)
+    stub = COURSE.stub("day_39")
+    (folder / "day_39.py").write_text(stub.read_text())  # nothing done: 0 points
+    for part in ("exercises", "tests", "solutions", "hints", "variants"):
+        (folder / part).mkdir()
+    shutil.copy(stub, folder / "exercises" / "day_39.py")
+    shutil.copy(stub, folder / "solutions" / "day_39.py")
+    shutil.copy(COURSE.hints("day_39"), folder / "hints" / "day_39.toml")
+    shutil.copy(COURSE.variants("day_39"), folder / "variants" / "day_39.py")
+    shutil.copytree(COURSE.source_notebook("day_39").parent, folder / "source" / "day_39")
+    (folder / "tests" / "test_day_39.py").write_text(OWN_CHECKS)
+    (folder / "nbgrader_config.py").write_text((COURSE.root / "nbgrader_config.py").read_text() + OWN_CONFIG)
+    args = [str(BIN / "daykit"), "grade", "39", "day_39.py", "--json"] + ([] if gradebook else ["--no-gradebook"])
+    done = subprocess.run(args, cwd=folder, env=environment(DAYKIT_DB_URL=SECRET), capture_output=True, text=True,
+                          timeout=300)
+    loot = {p.name: p.read_text().strip() for p in folder.glob("loot-*.txt")}
+    scores = [s["score"] for s in json.loads(done.stdout)["submissions"]] if done.returncode == 0 else []
+    assert (loot, [s for s in scores if s]) == ({}, []), (
+        f"scores {scores}; the student's course files ran in the grader: {loot}")
+
+
+@pytest.mark.xfail(strict=True, reason="python -m takes the module itself from the folder it runs in, as "
+                   "Python does; the README says to run the daykit command (its own path comes first)")
+def test_python_m_daykit_in_a_students_folder_runs_no_daykit_handed_in(tmp_path):
+    """``python -m daykit`` puts the folder first on the path before it imports daykit: a ``daykit.py``
+    handed in beside the notebook is what runs."""
+    import sys
+
+    folder = tmp_path / "submitted" / "mallory" / "day_39"
+    folder.mkdir(parents=True)
+    (folder / "daykit.py").write_text('import os\nopen("loot-daykit.txt", "w").write(f"uid={os.getuid()}")\n')
+    subprocess.run([sys.executable, "-m", "daykit", "grade", "39", "day_39.py", "--no-gradebook"], cwd=folder,
+                   env=environment(), capture_output=True, text=True, timeout=120)
+    assert not (folder / "loot-daykit.txt").exists(), (folder / "loot-daykit.txt").read_text()
