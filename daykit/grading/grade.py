@@ -27,7 +27,6 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from daykit import __version__
 from daykit.authoring.model import Day, Task
@@ -54,9 +53,6 @@ from daykit.grading.limits import Limits
 from daykit.grading.publish import Publisher
 from daykit.grading.zygote import Zygote
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
-
-if TYPE_CHECKING:  # the checks import NumPy and SymPy, which this process never needs (see grader.py)
-    pass
 
 # ------------------------------------------------------------------------------------- discovery
 

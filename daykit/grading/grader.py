@@ -57,7 +57,7 @@ def serve(connection_fd: int, server: Zygote) -> None:
         plans[slug] = Plan(day, checks, locked, LazyLibrary(functools.partial(load_library, course, slug)))
         if orders.warm:
             warm_up(course, day, checks)
-    grading_loop(connection, plans, orders.limits, server=server, ahead=orders.ahead, cpus=orders.cpus)
+    grading_loop(connection, plans, orders.limits, ahead=orders.ahead, cpus=orders.cpus)  # its server: adopted
 
 
 def warm_up(course: Course, day: Day, checks: list[Check]) -> None:

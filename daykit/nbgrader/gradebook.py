@@ -370,24 +370,19 @@ class LatePenalty:
         self.config = config
         self.assigner = None
 
-    def load(self):
-        if self.assigner is None:
-            from nbgrader.preprocessors import AssignLatePenalties
-
-            assigner = AssignLatePenalties(config=self.config)
-            assigner.init_plugin()
-            self.assigner = assigner
-        return self.assigner
-
     def __call__(self, gradebook, day: str, student: str, submission) -> float:
         notebook = gradebook.find_submission_notebook(day, day, student)
         notebook.late_submission_penalty = None
         seconds = submission.total_seconds_late
         if seconds and seconds > 0:
-            assigner = self.load()
-            penalty = assigner.plugin_inst.late_submission_penalty(student, notebook.score, seconds)
+            if self.assigner is None:
+                from nbgrader.preprocessors import AssignLatePenalties
+
+                self.assigner = AssignLatePenalties(config=self.config)
+                self.assigner.init_plugin()
+            penalty = self.assigner.plugin_inst.late_submission_penalty(student, notebook.score, seconds)
             if penalty is not None:
-                notebook.late_submission_penalty = assigner._check_late_penalty(notebook, penalty)
+                notebook.late_submission_penalty = self.assigner._check_late_penalty(notebook, penalty)
         return float(notebook.late_submission_penalty or 0.0)
 
 

@@ -33,6 +33,17 @@ pytestmark = pytest.mark.slow
 COURSE = Course.here()
 SECRET = "postgresql://prof:hunter2@db.example/course"
 
+# What a planted file does first: walk up from where it is to the course's hidden checks and read them.
+STEAL_HIDDEN = '''_root = _here
+while _root != "/" and not os.path.isfile(os.path.join(_root, "hidden", "test_day_39_hidden.py")):
+    _root = os.path.dirname(_root)
+try:
+    with open(os.path.join(_root, "hidden", "test_day_39_hidden.py")) as _f:
+        _hidden = _f.read()
+except OSError:
+    _hidden = ""
+'''
+
 # Handed in beside day_39.py. Whatever process imports it writes what it could reach into the student's
 # own folder (which the student gets back, or could send anywhere), then puts the real module in its place
 # so that nothing else notices. In a process that will fork grading processes it also gives every task full
@@ -42,15 +53,7 @@ import os
 import sys
 
 _here = os.path.dirname(os.path.abspath(__file__))
-_root = _here
-while _root != "/" and not os.path.isdir(os.path.join(_root, "hidden")):
-    _root = os.path.dirname(_root)
-try:
-    with open(os.path.join(_root, "hidden", "test_day_39_hidden.py")) as _f:
-        _hidden = _f.read()
-except OSError:
-    _hidden = ""
-with open(os.path.join(_here, f"loot-{NAME}.txt"), "w") as _f:
+''' + STEAL_HIDDEN + '''with open(os.path.join(_here, f"loot-{NAME}.txt"), "w") as _f:
     _f.write(f"uid={os.getuid()} hidden={len(_hidden)} secret={'hunter2' in str(os.environ)}\\n")
 
 if NAME == "cloudpickle":
@@ -210,15 +213,7 @@ OWN_CHECKS = '''
 import os
 
 _here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_root = os.path.dirname(_here)
-while _root != "/" and not os.path.isfile(os.path.join(_root, "hidden", "test_day_39_hidden.py")):
-    _root = os.path.dirname(_root)
-try:
-    with open(os.path.join(_root, "hidden", "test_day_39_hidden.py")) as _f:
-        _hidden = _f.read()
-except OSError:
-    _hidden = ""
-with open(os.path.join(_here, "loot-checks.txt"), "w") as _f:
+''' + STEAL_HIDDEN + '''with open(os.path.join(_here, "loot-checks.txt"), "w") as _f:
     _f.write(f"uid={os.getuid()} hidden={len(_hidden)}\\n")
 
 
