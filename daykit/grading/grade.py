@@ -15,6 +15,7 @@ a check, nor NumPy or SymPy. The grading processes are forked by the workers' fo
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import multiprocessing.connection
@@ -23,8 +24,10 @@ import secrets
 import signal
 import socket
 import sys
+import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -251,8 +254,10 @@ class Pool:
         message = f"{reason}, twice; no result was stored: grade it again"
         return document(day, submission, _all_tasks(day, Status.ERROR, message), machinery=reason)
 
-    def run(self, jobs: list[Job]):
-        """Grade every job, yielding each results document as it finishes."""
+    def run(self, jobs: list[Job], then_close: Callable[[Callable[[], None]], None] | None = None):
+        """Grade every job, yielding each results document as it finishes. Once the last is in, the pool's
+        ``close`` is handed to ``then_close`` (to end the processes in the background while the results are
+        published, say); without it, or if the run stops early, the pool is closed at once."""
         pending = deque(jobs)
         self.ahead = len(jobs) > self.size  # a process grades more than one: start each next worker ahead
         self.warm = len(jobs) >= WARM_UP_FROM * self.size  # the workers' fork servers warm up, and the checks
@@ -286,8 +291,13 @@ class Pool:
                         self.slots[index] = self._start(index)
                     if result is not None:
                         yield result
-        finally:
+        except BaseException:
             self.close()
+            raise
+        if then_close is None:
+            self.close()
+        else:
+            then_close(self.close)
 
     def close(self, seconds: float = 2.0) -> None:
         """Let each grading process finish (it reaps its workers), end any still running after ``seconds``,
@@ -386,10 +396,34 @@ class ClassRun:
         return doc
 
 
+def in_background(stack: contextlib.ExitStack, function: Callable[[], None]) -> None:
+    """Start ``function`` in a thread of its own; ``stack`` waits for it on exit, and raises what it raised."""
+    raised: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            function()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the thread that waits for it
+            raised.append(exc)
+
+    thread = threading.Thread(target=target, name="daykit-background", daemon=True)
+    thread.start()
+
+    def join() -> None:
+        thread.join()
+        if raised:
+            raise raised[0]
+
+    stack.callback(join)
+
+
 def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int = 0, progress=None,
-                   cluster: str = "", server: Zygote | None = None) -> list[list[dict]]:
+                   cluster: str = "", server: Zygote | None = None,
+                   background: contextlib.ExitStack | None = None) -> list[list[dict]]:
     """Grade several days' classes with one pool of grading processes; results per batch, in order.
-    ``server``: the workers' fork server, if one was started already (the caller closes it)."""
+    ``server``: the workers' fork server, if one was started already (the caller closes it); ``background``:
+    where the pool's processes may end after the results are in, while the caller goes on (see
+    ``in_background``; by default they have ended when this returns)."""
     limits = {run.limits for run, _ in batches}
     if len(limits) > 1:
         raise ValueError("the classes graded together must share their limits")
@@ -418,7 +452,8 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
                 grader = pool(cluster, plans, limits.pop(), size, courses, seed)
             else:
                 grader, server = Pool(plans, limits.pop(), size, server, courses, seed), None
-            for doc in grader.run(todo):
+            later = None if background is None or cluster else functools.partial(in_background, background)
+            for doc in grader.run(todo, later) if later else grader.run(todo):
                 # a failure of the grading machinery is shown, never stored: the next run grades it again
                 stored = doc if doc.get("machinery") else runs[doc["day"]].record(doc)
                 results[(doc["day"], doc["student"])] = stored
@@ -522,11 +557,12 @@ def _run(args, publisher: Publisher | None, server: Zygote | None = None) -> int
     if publisher is None:
         sys.modules.setdefault("rfc3987_syntax", None)  # see command.run
         publisher = Publisher(course)
+    background = contextlib.ExitStack()  # the grading processes end there while the results are published
     try:
         # what publishing will need whatever the results, done while they are graded
         publisher.prepare([run.day.slug for run, _ in batches], gradebook=not args.no_gradebook)
         # every day in one pool: the grading processes and their workers start once for the whole course
-        graded = grade_together(batches, args.jobs, progress_bar(), batches[0][0].cluster, server)
+        graded = grade_together(batches, args.jobs, progress_bar(), batches[0][0].cluster, server, background)
         outputs, notes = [], []
         for (run, _), docs in zip(batches, graded, strict=True):
             # the class's reports from every stored result of the day, whatever this run graded; nbgrader's
@@ -539,7 +575,8 @@ def _run(args, publisher: Publisher | None, server: Zygote | None = None) -> int
             publisher.call("course_grades", course, {d: graded_day(course, d)[0] for d in stored},
                            course.root / "results", course.root / "grades.csv", gradebook=not args.no_gradebook)
     finally:
-        publisher.close()
+        with background:
+            publisher.close()
     for line in notes:
         print(f"daykit: {line}", file=sys.stderr)
     weaker = confinement_warning([d for docs in graded for d in docs])
