@@ -14,7 +14,11 @@ Three measurements, each run as the commands an instructor types (so start-up co
    transformation included) and runs the same checks on its functions directly. The ratio of the two
    times is the grader's overhead; their scores must be the same.
 3. The fixed cost: ``daykit grade`` of one day and one submission, in a copy of that course that holds
-   only that submission (the median of three runs), with the gradebook written and without.
+   only that submission (the median of seven runs: a run of under a second shows every hiccup of a
+   shared machine), with the gradebook written and without.
+
+daykit's modules are compiled to bytecode first, as ``pip install`` leaves them (and as ``daykit grade``
+leaves an editable install after its first run), whatever PYTHONDONTWRITEBYTECODE says here.
 
     python benchmarks/grading.py [--students 40] [--class-size 1000] [--jobs N] [--keep] [--skip PART]
 """
@@ -22,6 +26,7 @@ Three measurements, each run as the commands an instructor types (so start-up co
 from __future__ import annotations
 
 import argparse
+import compileall
 import dataclasses
 import json
 import os
@@ -34,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import daykit
 from daykit.authoring.model import load_day
 from daykit.course import Course
 from daykit.demo.agreement import differences
@@ -175,7 +181,7 @@ def course_part(course: Course, work: Path, env: dict, bin_dir: str, args) -> Pa
 
 def fixed_part(root: Path, work: Path, env: dict, bin_dir: str) -> None:
     """``daykit grade`` of one day and one submission, in a course of its own that holds only that one (so
-    that no other result's report is rebuilt), three times each way; the medians."""
+    that no other result's report is rebuilt), seven times each way, alternately; the medians."""
     fixed = work / "fixed"
     for name in (*COURSE_FILES, "release"):
         shutil.copytree(root / name, fixed / name)
@@ -184,13 +190,13 @@ def fixed_part(root: Path, work: Path, env: dict, bin_dir: str) -> None:
             shutil.copy2(root / name, fixed / name)
     one = root / "submitted" / "reference_r0" / DAY
     shutil.copytree(one, fixed / "submitted" / "reference_r0" / DAY)
-    figures = {}
-    for label, extra in (("with the gradebook", []), ("without the gradebook", ["--no-gradebook"])):
-        times = []
-        for _ in range(3):
-            times.append(timed([str(Path(bin_dir) / "daykit"), "grade", DAY, "--force", *extra], fixed, env)[0])
+    ways = {"with the gradebook": [], "without the gradebook": ["--no-gradebook"]}
+    times: dict[str, list[float]] = {label: [] for label in ways}
+    for _ in range(7):  # alternately, so that a slow minute of the machine falls on both
+        for label, extra in ways.items():
+            times[label].append(timed([str(Path(bin_dir) / "daykit"), "grade", DAY, "--force", *extra], fixed, env)[0])
             time.sleep(2)  # the histogram's detached process draws meanwhile, off the clock
-        figures[label] = statistics.median(times)
+    figures = {label: statistics.median(found) for label, found in times.items()}
     print(f"fixed cost of daykit grade (one day, one submission): {figures['with the gradebook']:.2f} s "
           f"({figures['without the gradebook']:.2f} s without the gradebook)")
 
@@ -245,6 +251,7 @@ def main() -> None:
         return
 
     course = Course.here(Path(__file__).resolve().parent)
+    compileall.compile_dir(Path(daykit.__file__).parent, quiet=2)  # see the module's docstring
     bin_dir = str(Path(sys.executable).parent)
     env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""), MPLBACKEND="Agg")
     env.pop("DAYKIT_DB_URL", None)

@@ -16,6 +16,7 @@ import os
 import pickle
 import shutil
 import signal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,8 +171,20 @@ def prepare(course: Course, slugs: list[str], gradebook: bool = True, course_dir
         book.prepare(list(slugs))
 
 
+def compile_bytecode() -> None:
+    """Write the bytecode of daykit's modules that lack it or whose source changed since (an editable install
+    has only what its processes wrote, and the fork server, the grading processes and the workers write
+    none: see zygote.ENVIRONMENT), so that the next run's processes import them without compiling; unless
+    this process was told to write no bytecode (PYTHONDONTWRITEBYTECODE), as Python itself would be."""
+    if sys.dont_write_bytecode:
+        return
+    import compileall
+
+    compileall.compile_dir(Path(__file__).resolve().parents[1], quiet=2)
+
+
 CALLS = {"publish": publish, "course_grades": course_grades}  # what a Publisher runs, and answers
-AHEAD = {"prepare": prepare}  # what it runs without a reply (work ahead, that nobody waits for)
+AHEAD = {"prepare": prepare, "compile_bytecode": compile_bytecode}  # run without a reply: work ahead
 
 
 class Publisher:
@@ -208,6 +221,7 @@ class Publisher:
         """Have the process prepare, while the class is graded, what publishing the days ``slugs`` will need
         (see ``prepare``); returns at once, and nothing comes back (a failure is left to the later calls)."""
         self.connection.send(("prepare", (self.course, list(slugs)), {"gradebook": gradebook}))
+        self.connection.send(("compile_bytecode", (), {}))
 
     def close(self) -> None:
         """Let the process finish what it was asked and end; one never asked anything (the run stopped before

@@ -47,7 +47,7 @@ ENVIRONMENT = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
-    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",  # nothing of a submission is cached; daykit's own: see publish.compile_bytecode
 }
 CONTROL_FD_ENV = "DAYKIT_ZYGOTE_FD"
 PARENT_ENV = "DAYKIT_ZYGOTE_PARENT"

@@ -296,3 +296,31 @@ def test_a_grading_process_is_forked_by_the_fork_server_with_its_environment(tmp
     assert token is None and sympy_loaded and cwd == str(root)
     doc = json.loads(done.stdout)["submissions"][0]
     assert doc["score"] == doc["max_score"]
+
+
+@pytest.mark.parametrize("told_not_to", [False, True])
+def test_a_run_leaves_the_bytecode_of_the_modules_only_its_helpers_import(tmp_path, told_not_to):
+    """The fork server, the grading processes and the workers write no bytecode, so in an editable install
+    they would compile the worker's and the grader's modules on every run: the run writes it (the
+    publishing process, while the class is graded), unless PYTHONDONTWRITEBYTECODE says not to."""
+    import importlib.util
+
+    import daykit.grading.worker
+
+    cached = importlib.util.cache_from_source(daykit.grading.worker.__file__)
+    (tmp_path / "right.py").write_text(COURSE.solution(DAY).read_text())
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    if told_not_to:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if os.path.exists(cached):
+        os.unlink(cached)
+    try:
+        done = subprocess.run([sys.executable, "-m", "daykit", "grade", "39", str(tmp_path / "right.py"),
+                               "--no-gradebook", "--results", str(tmp_path / "results")],
+                              capture_output=True, text=True, timeout=300, cwd=COURSE.root, env=env)
+        assert done.returncode == 0, done.stderr
+        assert os.path.exists(cached) is not told_not_to
+    finally:
+        import compileall
+
+        compileall.compile_file(daykit.grading.worker.__file__, quiet=2)
