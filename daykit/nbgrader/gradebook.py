@@ -76,7 +76,9 @@ def without_server_extensions() -> None:
 
     nbformat's ``__init__`` (its validator, and with it jsonschema and its format checkers: a tenth of a
     second) nbgrader.utils pays for ``nbformat.notebooknode`` alone; it runs the first time anything
-    else of the package is asked for (nbconvert, say, for nbgrader's late-penalty step).
+    else of the package is asked for (nbconvert, say, for nbgrader's late-penalty step). requests (and
+    urllib3, its TLS setup: a twentieth of a second), which nbgrader.api imports through its JupyterHub
+    authenticator and calls only when it talks to JupyterHub, loads in the same way.
     """
     package = _package_only("nbgrader")
     if package is not None:
@@ -88,6 +90,7 @@ def without_server_extensions() -> None:
         package.__version__ = __version__
     _package_only("setuptools")
     _package_only("nbformat", init_on_use=True)
+    _package_only("requests", init_on_use=True)
 
 
 def _package_only(name: str, init_on_use: bool = False):

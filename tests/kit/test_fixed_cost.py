@@ -96,18 +96,22 @@ without_server_extensions()  # nbgrader is loaded now: left as it is
 assert sys.modules["nbgrader"] is package
 import nbgrader.api, nbgrader.coursedir, nbgrader.utils
 schema = "jsonschema" in sys.modules  # nbformat's validator: nbgrader.utils needs nbformat.notebooknode only
+web = "urllib3" in sys.modules  # requests: only nbgrader's JupyterHub authenticator calls it
 from daykit.nbgrader.run import load_config
 config = load_config({str(COURSE.root)!r})  # names nbgrader's pipelines' steps: imports none of them
 pipelines = any(name in sys.modules for name in ("nbconvert", "nbgrader.converters", "nbgrader.preprocessors"))
 import nbgrader.preprocessors
 import nbformat  # asked for in full (nbconvert does, for the late-penalty step): the whole package
 assert nbformat.v4.new_notebook().nbformat == 4 and nbformat.validate is not None
+import nbgrader.auth.jupyterhub, requests  # asked for: the whole package, the one nbgrader calls
+assert nbgrader.auth.jupyterhub.requests is requests and requests.codes.ok == 200
+assert requests.request.__module__ == "requests.api" and "urllib3" in sys.modules
 print(nbgrader.__version__, "nbgrader.server_extensions" in sys.modules, "jupyter_server" in sys.modules,
-      "pkg_resources" in sys.modules, pipelines, schema, nbgrader.preprocessors.AssignLatePenalties.__module__,
+      "pkg_resources" in sys.modules, pipelines, schema, web, nbgrader.preprocessors.AssignLatePenalties.__module__,
       nbgrader.utils.unpack_archive.__module__)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
-    assert done.stdout.split() == [version("nbgrader"), "False", "False", "False", "False", "False",
+    assert done.stdout.split() == [version("nbgrader"), "False", "False", "False", "False", "False", "False",
                                    "nbgrader.preprocessors.latesubmissions", "setuptools.archive_util"]
 
 
