@@ -2,9 +2,8 @@
 
 This module imports little (no NumPy, SymPy or nbgrader), so that the run starts its other processes
 before anything else: the workers' fork server (zygote.Zygote), which imports NumPy and SymPy for the
-students' code, and the process that writes the reports and the gradebook (publish.Publisher), which
-imports nbgrader. Both load while this one imports the grader (NumPy, SymPy, the checks) and the days.
-The grader itself is grade.py.
+students' code and forks the grading processes, and the process that writes the reports and the gradebook
+(publisher.Publisher), which imports nbgrader. Both load while this one plans the run (grade.py).
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ def run(args) -> int:
     sys.modules.setdefault("rfc3987_syntax", None)
     # first, so that their imports overlap the grader's (a Dask cluster's machines start their own servers)
     server = None if args.cluster or args.scheduler else Zygote()
-    from daykit.grading.publish import Publisher
+    from daykit.grading.publisher import Publisher
 
     # a class found in submitted/ goes to the gradebook: its libraries load meanwhile; files named on the
     # command line mostly do not (see publish.collected), and load them only if they do

@@ -53,7 +53,7 @@ from daykit.grading.jobs import (  # noqa: F401 - what the grader's callers find
     refusal,
 )
 from daykit.grading.limits import Limits
-from daykit.grading.publish import Publisher
+from daykit.grading.publisher import Publisher
 from daykit.grading.zygote import Zygote
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
 

@@ -5,24 +5,21 @@ A run of ``daykit grade`` may grade the whole class or one student; either way t
 ``grades.csv`` (every day) are made again from every result stored for the day, and every submission
 of the run that nbgrader knows (``submitted/<student>/<day>/``) is written through to the gradebook
 with its autograded notebook, so that nbgrader's formgrader, feedback and export see daykit's grades.
-This runs in one process, the Publisher's (below): the grading processes return data, one process writes.
-It imports neither NumPy nor SymPy, so that the Publisher can start before the grader loads them.
+This runs in one process, the Publisher's (publisher.py, which forks it and runs ``_serve`` here): the
+grading processes return data, one process writes. It imports neither NumPy nor SymPy.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import pickle
-import shutil
 import signal
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from daykit.authoring.model import Day
 from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
+from daykit.grading.publisher import Published, Publisher  # noqa: F401 - Publisher: what callers find here
 from daykit.grading.reports import Late, class_reports, grades_csv, stored_results
 from daykit.nbgrader import gradebook
 from daykit.nbgrader.gradebook import (
@@ -55,17 +52,6 @@ def release_held() -> None:
     books, _held = _held or {}, None
     for book in books.values():
         book.close()
-
-
-@dataclass
-class Published:
-    """What publishing a day's results did: the class as reported, and what was left out and why."""
-
-    docs: list[dict]
-    skipped: list[str] = field(default_factory=list)
-    gradebook: list[str] = field(default_factory=list)  # students written to the gradebook
-    notes: list[str] = field(default_factory=list)
-    unwritten: bool = False  # the gradebook was to be written and was not (notes say why)
 
 
 def timestamp_of(path: Path) -> str:
@@ -185,75 +171,6 @@ def compile_bytecode() -> None:
 
 CALLS = {"publish": publish, "course_grades": course_grades}  # what a Publisher runs, and answers
 AHEAD = {"prepare": prepare, "compile_bytecode": compile_bytecode}  # run without a reply: work ahead
-
-
-class Publisher:
-    """The reports and nbgrader's gradebook, made in a process of their own that ``daykit grade`` forks
-    before anything else (command.py), before the grader imports NumPy and SymPy: it imports nbgrader
-    (without its Jupyter server extensions: see gradebook.without_server_extensions) and no SymPy, while
-    the grader loads and grades, and it is the one process that writes the gradebook. ``call`` runs one of
-    CALLS there and returns what it returns, or raises what it raised. With ``warm`` (a run that will
-    write the gradebook) it sets up nbgrader's gradebook ahead; ``foreign``: file descriptors of this
-    process that the publishing process closes."""
-
-    def __init__(self, course: Course, warm: bool = True, foreign: list[int] = ()) -> None:
-        context = multiprocessing.get_context("fork")
-        self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_publishing_process, daemon=True,
-                                       args=(theirs, os.getpid(), course, warm, tuple(foreign)))
-        self.process.start()
-        theirs.close()
-        self.course = course
-        self.asked = False
-
-    def call(self, name: str, *args, **kwargs):
-        self.asked = True
-        self.connection.send((name, args, kwargs))
-        try:
-            failed, value = self.connection.recv()
-        except EOFError:
-            raise RuntimeError("the process that writes the reports and the gradebook ended without a reply") from None
-        if failed:
-            raise value
-        return value
-
-    def prepare(self, slugs: list[str], gradebook: bool = True) -> None:
-        """Have the process prepare, while the class is graded, what publishing the days ``slugs`` will need
-        (see ``prepare``); returns at once, and nothing comes back (a failure is left to the later calls)."""
-        self.connection.send(("prepare", (self.course, list(slugs)), {"gradebook": gradebook}))
-        self.connection.send(("compile_bytecode", (), {}))
-
-    def close(self) -> None:
-        """Let the process finish what it was asked and end; one never asked anything (the run stopped before
-        grading, on an error) is only loading its libraries, and ends at once."""
-        if not self.asked:
-            self.process.kill()
-        if self.process.is_alive():
-            try:
-                self.connection.send(None)
-            except OSError:
-                pass
-            self.process.join(timeout=10)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.connection.close()
-
-
-def _publishing_process(connection, parent: int, course: Course, gradebook: bool = True,
-                        foreign: tuple[int, ...] = ()) -> None:
-    for fd in foreign:  # the parent's ends of what it started before (the workers' fork server): not this one's
-        os.close(fd)
-    from daykit.nbgrader import run
-
-    inherited = run._socket_dir
-    try:
-        _serve(connection, parent, course, gradebook)
-    finally:
-        # loading nbgrader's configuration made a folder for kernels' sockets (run.kernel_config), which atexit
-        # removes; a forked process ends without running atexit: removed here, unless it is the parent's
-        if run._socket_dir is not None and run._socket_dir != inherited:
-            shutil.rmtree(run._socket_dir, ignore_errors=True)
 
 
 def _serve(connection, parent: int, course: Course, write: bool = True) -> None:

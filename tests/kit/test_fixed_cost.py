@@ -175,7 +175,7 @@ def test_the_command_never_imports_numpy_or_sympy_and_starts_its_helpers_first(t
     (tmp_path / "right.py").write_text(COURSE.solution(DAY).read_text())
     script = f"""
 import atexit, os, sys
-from daykit.grading import publish, zygote
+from daykit.grading import publish, publisher, zygote
 from daykit import cli
 
 def loaded():
@@ -187,7 +187,7 @@ def noted(kind, started):
         started(self, *args, **kwargs)
     return start
 
-publish.Publisher.__init__ = noted("publisher", publish.Publisher.__init__)
+publisher.Publisher.__init__ = noted("publisher", publisher.Publisher.__init__)
 zygote.Zygote.__init__ = noted("fork server", zygote.Zygote.__init__)
 served = publish._serve
 def serve(connection, parent, course, write=True):
@@ -213,11 +213,30 @@ sys.exit(cli.main(["grade", "39", {str(tmp_path / "right.py")!r}, "--no-gradeboo
     assert (tmp_path / "results" / "grades.csv").is_file()
 
 
+@pytest.mark.slow
+def test_the_command_leaves_the_reports_and_the_gradebook_to_the_publishing_process(tmp_path):
+    """The command forks the publishing process before it loads anything of publishing, and reads its replies
+    without loading it either: publish.py, nbgrader and SQLAlchemy load in that process alone."""
+    (tmp_path / "right.py").write_text(COURSE.solution(DAY).read_text())
+    script = f"""
+import sys
+from daykit import cli
+code = cli.main(["grade", "39", {str(tmp_path / "right.py")!r}, "--results", {str(tmp_path / "results")!r}])
+print(sorted(m for m in ("daykit.grading.publish", "daykit.nbgrader.gradebook", "nbgrader", "sqlalchemy")
+             if m in sys.modules), code)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          cwd=COURSE.root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[] 0"
+    assert (tmp_path / "results" / "grades.csv").is_file()
+
+
 def test_the_publishing_process_closes_the_fork_servers_socket():
     """Else a fork server would not see its coordinator close the socket, and the run would wait for it."""
     import socket
 
-    from daykit.grading.publish import Publisher
+    from daykit.grading.publisher import Publisher
 
     mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     publisher = Publisher(COURSE, warm=False, foreign=[mine.fileno()])

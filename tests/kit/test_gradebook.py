@@ -246,7 +246,7 @@ def test_the_publishing_process_holds_the_gradebook_through_a_lock_and_after_it(
     import sqlite3
 
     from daykit.grading.grade import graded_day
-    from daykit.grading.publish import Publisher
+    from daykit.grading.publisher import Publisher
 
     root = tmp_path / "course"
     shutil.copytree(sqlite["root"], root)
