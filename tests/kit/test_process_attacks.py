@@ -274,3 +274,30 @@ def test_python_m_daykit_in_a_students_folder_runs_no_daykit_handed_in(tmp_path)
     subprocess.run([sys.executable, "-m", "daykit", "grade", "39", "day_39.py", "--no-gradebook"], cwd=folder,
                    env=environment(), capture_output=True, text=True, timeout=120)
     assert not (folder / "loot-daykit.txt").exists(), (folder / "loot-daykit.txt").read_text()
+
+
+# A kernel has run IPython's __init__, which imports its interactive shell: ``IPython.core.interactiveshell``
+# (and IPython.lib.pretty, IPython.core.formatters, ...) are attributes as soon as ``import IPython`` returns.
+# The workers' fork server loads IPython without its __init__ (ipython_cells._lean_ipython), which runs only
+# when an attribute the bare package lacks is asked of it; ``IPython.core`` is there already, so the chain
+# below never asks and the cell fails in the worker alone.
+KERNEL_ATTRIBUTES = "import IPython\nIN_NOTEBOOK = IPython.core.interactiveshell.InteractiveShell.initialized()\n"
+
+
+def test_a_notebook_that_runs_in_a_kernel_runs_in_the_worker_with_ipython_loaded_lean(tmp_path):
+    from tests.kit.course_copy import hand_in, solution_notebook
+
+    course = course_copy(tmp_path)
+    notebook = solution_notebook(course)
+    for cell in notebook["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "chain_rule_derivative":
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            cell["source"] = KERNEL_ATTRIBUTES + source
+    hand_in(course, "kernel_user", notebook)
+    done = subprocess.run([str(BIN / "daykit"), "grade", "39", "--no-gradebook", "--json"], cwd=course,
+                          env=environment(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads((course / "results" / "day_39" / "submissions" / "kernel_user.json").read_text())
+    # `jupyter nbconvert --execute`, `pytest tests/test_day_39.py --target` and `daykit check` all run it
+    # without an error and pass the three tasks
+    assert (result["load_errors"], result["score"]) == ([], 10)
