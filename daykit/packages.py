@@ -1,8 +1,8 @@
-"""Packages loaded without their ``__init__``, for processes that need a few of their modules and start often.
+"""Packages loaded without their ``__init__``, for a process that needs a few of their modules.
 
-A package's ``__init__`` often imports the whole package for the convenience of interactive users (IPython's
-pulls in its interactive shell, nbgrader's its Jupyter server extensions); a process that needs one of its
-modules pays for everything. Imports nothing beyond the standard library.
+A package's ``__init__`` often imports much of the package for the convenience of interactive users
+(nbgrader's imports its Jupyter server extensions, nbformat's its validator); a process that needs one of
+its modules pays for all of it. Imports nothing beyond the standard library.
 """
 
 from __future__ import annotations

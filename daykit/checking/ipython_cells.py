@@ -33,8 +33,6 @@ import re
 import sys
 import time
 
-from daykit.packages import package_only
-
 MAX_NOTES = 20
 MAX_NOTE_CHARS = 200
 
@@ -62,16 +60,8 @@ KERNEL_LINE = frozenset({
 KERNEL_CELL = frozenset({"SVG", "HTML", "file"}) | SHELL_CELL
 
 
-def _lean_ipython() -> None:
-    """IPython's ``__init__`` imports its whole interactive shell, two thirds of what loading the transformer
-    and the magics costs: unless IPython is loaded already, it runs on the first use of anything else of the
-    package (``IPython.version_info``, say), which is then the package it always is."""
-    package_only("IPython", init_on_use=True)
-
-
 @functools.cache
 def _manager():
-    _lean_ipython()
     from IPython.core.inputtransformer2 import TransformerManager
 
     return TransformerManager()
@@ -80,7 +70,6 @@ def _manager():
 @functools.cache
 def known_magics() -> tuple[frozenset[str], frozenset[str]]:
     """The line and cell magics a Jupyter kernel has: IPython's own, ipykernel's, and their aliases."""
-    _lean_ipython()
     from IPython.core import magics
 
     line, cell = set(KERNEL_LINE), set(KERNEL_CELL)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -87,13 +86,5 @@ def _publishing_process(connection, parent: int, course: Course, gradebook: bool
     for fd in foreign:  # the parent's ends of what it started before (the workers' fork server): not this one's
         os.close(fd)
     from daykit.grading import publish
-    from daykit.nbgrader import run
 
-    inherited = run._socket_dir
-    try:
-        publish._serve(connection, parent, course, gradebook)
-    finally:
-        # loading nbgrader's configuration made a folder for kernels' sockets (run.kernel_config), which atexit
-        # removes; a forked process ends without running atexit: removed here, unless it is the parent's
-        if run._socket_dir is not None and run._socket_dir != inherited:
-            shutil.rmtree(run._socket_dir, ignore_errors=True)
+    publish._serve(connection, parent, course, gradebook)

@@ -70,13 +70,14 @@ def kernel_config(config):
 
 
 def load_config(course_dir: Path):
-    """The traitlets config of the nbgrader course at ``course_dir`` (its ``nbgrader_config.py``)."""
+    """The traitlets config of the nbgrader course at ``course_dir`` (its ``nbgrader_config.py``), as read;
+    what runs kernels adds ``kernel_config`` (``nbgrader_api`` does)."""
     from traitlets.config.loader import PyFileConfigLoader
 
     course_dir = Path(course_dir).resolve()
     if not (course_dir / CONFIG).exists():
         raise CourseError(f"{course_dir / CONFIG} does not exist: an nbgrader course needs its config file.")
-    return kernel_config(PyFileConfigLoader(CONFIG, path=str(course_dir)).load_config())
+    return PyFileConfigLoader(CONFIG, path=str(course_dir)).load_config()
 
 
 @contextmanager
@@ -94,7 +95,7 @@ def nbgrader_api(course_dir: Path):
     from nbgrader.apps.api import NbGraderAPI
 
     _alembic_on_path()
-    config = load_config(course_dir)
+    config = kernel_config(load_config(course_dir))
     api = NbGraderAPI(config=config)
     if Path(api.coursedir.root).resolve() != Path(course_dir).resolve():
         raise CourseError(f"{Path(course_dir) / CONFIG} sets the course root to {api.coursedir.root}, not its own "

@@ -347,21 +347,3 @@ def test_a_run_leaves_the_bytecode_of_the_modules_only_its_helpers_import(tmp_pa
         import compileall
 
         compileall.compile_file(daykit.grading.worker.__file__, quiet=2)
-
-
-def test_the_fork_servers_load_ipythons_transformer_and_magics_without_its_shell():
-    """What workers need of IPython (the transformer, the names of its magics, what %timeit and %%capture
-    return) loads without the package's __init__, which imports the whole interactive shell; the package
-    is whole again the first time anything else of it is used."""
-    script = """
-import sys
-from daykit.checking import ipython_cells
-ipython_cells.preload()
-lean = "IPython.core.interactiveshell" not in sys.modules
-line, cell = ipython_cells.known_magics()
-import IPython
-print(lean, "timeit" in line and "capture" in cell, IPython.version_info >= (8,),
-      "IPython.core.interactiveshell" in sys.modules)
-"""
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
-    assert done.stdout.split() == ["True", "True", "True", "True"]

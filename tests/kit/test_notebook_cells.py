@@ -370,8 +370,7 @@ def test_a_worker_runs_a_notebook_as_a_kernel_and_a_python_file_as_python(tmp_pa
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "numerical_gradient":
             cell.source = (
                 "import builtins\nassert builtins.display is display and get_ipython() is not None\n"
-                # IPython as a kernel has it: the stand-in behind IPython.get_ipython before and after the
-                # package's own __init__ runs (the fork server loads only the modules the worker needs)
+                # IPython as a kernel has it: the stand-in behind IPython.get_ipython, the package whole
                 "import IPython\nfrom IPython import get_ipython as _kernel\nassert _kernel() is get_ipython()\n"
                 "assert IPython.version_info >= (8,) and callable(IPython.embed)\n"
                 "from IPython.display import Markdown\nassert IPython.get_ipython() is get_ipython()\n"
