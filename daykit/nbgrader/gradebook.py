@@ -17,6 +17,7 @@ The gradebook's URL is the course's (``nbgrader_config.py``: SQLite ``gradebook.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import os
 import shutil
@@ -29,7 +30,6 @@ from pathlib import Path
 
 from daykit.course import CourseError
 from daykit.nbgrader.run import _alembic_on_path, load_config, quiet_gradebook
-from daykit.packages import package_only
 
 NOT_STARTED_COMMENT = "No response."  # what nbgrader says of a solution cell left as released
 
@@ -80,7 +80,7 @@ def without_server_extensions() -> None:
     urllib3, its TLS setup: a twentieth of a second), which nbgrader.api imports through its JupyterHub
     authenticator and calls only when it talks to JupyterHub, loads in the same way.
     """
-    package = package_only("nbgrader")
+    package = _package_only("nbgrader")
     if package is not None:
         try:
             from nbgrader._version import __version__
@@ -88,9 +88,32 @@ def without_server_extensions() -> None:
             del sys.modules["nbgrader"]
             raise
         package.__version__ = __version__
-    package_only("setuptools")
-    package_only("nbformat", init_on_use=True)
-    package_only("requests", init_on_use=True)
+    _package_only("setuptools")
+    _package_only("nbformat", init_on_use=True)
+    _package_only("requests", init_on_use=True)
+
+
+def _package_only(name: str, init_on_use: bool = False):
+    """The package ``name`` in sys.modules, made from its spec without running its ``__init__``; None when
+    it is imported already or not installed as a package (its own import says so where it is needed).
+    With ``init_on_use``, the ``__init__`` runs in it the first time an attribute it lacks is asked for
+    (``from name import X``), so that it is then the package it always is."""
+    if name in sys.modules:
+        return None
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.submodule_search_locations is None:
+        return None
+    package = importlib.util.module_from_spec(spec)
+    if init_on_use:
+
+        def __getattr__(attribute: str):
+            del package.__getattr__
+            spec.loader.exec_module(package)
+            return getattr(package, attribute)
+
+        package.__getattr__ = __getattr__
+    sys.modules[name] = package
+    return package
 
 
 def course_directory(course_dir: Path):
