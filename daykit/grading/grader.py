@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 from daykit.checking.loading import load_target
 from daykit.checking.runner import Check, Status, callables, grade_functions, load_checks
 from daykit.checks import sampling_seed
-from daykit.grading import sandbox
 from daykit.grading.jobs import Orders, Plan, Submission, _all_tasks, document, read_chunks
 from daykit.grading.session import Session, adopt, finish, start_ahead, start_spare, zygote
 from daykit.grading.zygote import Zygote, run_on
@@ -84,11 +83,10 @@ def limit_memory(extra: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
-def grading_loop(connection, plans: dict[str, Plan], limits: Limits, parent: int | None = None,
-                 server: Zygote | None = None, ahead: bool = True, cpus: tuple[int, ...] = ()) -> None:
+def grading_loop(connection, plans: dict[str, Plan], limits: Limits, server: Zygote | None = None,
+                 ahead: bool = True, cpus: tuple[int, ...] = ()) -> None:
     """Grade each job ``(day, submission)`` received on ``connection`` and send back its results document,
-    until None comes (or the connection ends)."""
-    sandbox.die_with_parent(parent)
+    until None comes (or the connection ends). The caller has made this process die with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when to stop
     # a warning names the check's file and prints its line (a hidden one's too) on the command's standard
     # error, and a student can provoke one; the verdict says what failed

@@ -124,6 +124,15 @@ def _text(path: Path) -> str | None:
 # ------------------------------------------------------------------------------ the grading process
 
 
+def _orphaned(run_folder: str) -> None:
+    """The Dask worker that started this process is gone (killed, say, and restarted by its nanny), and with
+    it the run it held here: its folder (the submissions' files being graded) goes too, then this process
+    (its workers' fork server ends with it and removes its own folder)."""
+    if os.path.basename(run_folder).startswith("daykit-run-"):
+        shutil.rmtree(run_folder, ignore_errors=True)
+    os._exit(0)
+
+
 class _IdleEnds:
     """The grading process's end of its channel: a receive that waits too long gives None (stop)."""
 
@@ -143,13 +152,17 @@ def host_main() -> None:
     """A grading process on a grading machine: load the shipment, then grade jobs until told to stop."""
     connection = Connection(int(os.environ.pop(FD_ENV)))
     parent = int(os.environ.pop(PARENT_ENV))
-    sandbox.die_with_parent(parent)
+    run_folder = os.getcwd()  # the run's folder on this machine (Run.scratch): a Host starts in it
+    signal.signal(signal.SIGTERM, lambda *_: _orphaned(run_folder))
+    sandbox.die_with_parent(None, signal.SIGTERM)
+    if os.getppid() != parent:  # it died while this process was starting
+        _orphaned(run_folder)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         shipment = pickle.loads(connection.recv_bytes())
         sampling_seed(shipment.seed)
         plans = shipment.plans()
-        grading_loop(_IdleEnds(connection), plans, shipment.limits, parent)
+        grading_loop(_IdleEnds(connection), plans, shipment.limits)
     except (EOFError, OSError):  # the Dask worker is gone
         pass
     except BaseException:  # noqa: BLE001 - said in the Dask worker's log; its submission fails as machinery

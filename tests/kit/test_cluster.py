@@ -145,7 +145,10 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_a_result(cluster, submissions
             still = {w: keys for w, keys in busy().items() if set(keys) & set(first.get(w, ()))}
             if still:
                 worker, keys = next(iter(still.items()))
-                killed.update(worker=worker, keys=keys, pid=before[worker])
+                # the run's folder on that machine, with the submission it is grading in it
+                folders = client.run(lambda: [run.scratch for run in __import__(
+                    "daykit.grading.remote", fromlist=["_RUNS"])._RUNS.values()], workers=[worker])[worker]
+                killed.update(worker=worker, keys=keys, pid=before[worker], folders=folders)
                 os.kill(before[worker], signal.SIGKILL)
                 return
 
@@ -163,6 +166,8 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_a_result(cluster, submissions
     assert killed["pid"] not in after.values()  # its nanny started a new worker process in its place
     with pytest.raises(ProcessLookupError):
         os.kill(killed["pid"], 0)
+    # its grading processes removed the run's folder as they ended with it
+    assert killed["folders"] and not [f for f in killed["folders"] if os.path.exists(f)]
 
 
 def test_a_submission_travels_as_bytes_to_a_machine_without_the_course(tmp_path):
