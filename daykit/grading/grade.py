@@ -559,8 +559,10 @@ def _run(args, publisher: Publisher | None, server: Zygote | None = None) -> int
         publisher = Publisher(course)
     background = contextlib.ExitStack()  # the grading processes end there while the results are published
     try:
-        # what publishing will need whatever the results, done while they are graded
-        publisher.prepare([run.day.slug for run, _ in batches], gradebook=not args.no_gradebook)
+        # what publishing will need whatever the results, done while they are graded; files named on the
+        # command line mostly do not go to the gradebook (see command.run), which is then opened only if
+        # one does, after grading
+        publisher.prepare([run.day.slug for run, _ in batches], gradebook=not args.no_gradebook and not files)
         # every day in one pool: the grading processes and their workers start once for the whole course
         graded = grade_together(batches, args.jobs, progress_bar(), batches[0][0].cluster, server, background)
         outputs, notes = [], []
