@@ -54,7 +54,7 @@ from daykit.grading.jobs import (  # noqa: F401 - what the grader's callers find
 )
 from daykit.grading.limits import Limits
 from daykit.grading.publisher import Publisher
-from daykit.grading.zygote import Zygote
+from daykit.grading.zygote import Zygote, warm_ups_for
 from daykit.notebook import grade_id, graded_code, is_test_cell, nbgrader_meta
 
 # ------------------------------------------------------------------------------------- discovery
@@ -192,11 +192,20 @@ class Pool:
         self.slots: list[_Slot] = []
         self.failures: dict[tuple[str, str], int] = {}
         self.ahead = self.warm = False
+        self.extras: tuple[str, ...] = ()  # the optional warm-ups of the workers' fork servers (zygote.py)
 
     def job_seconds(self, slug: str) -> float:
         """How long one submission may take in all: each task's limit twice, with room to spare."""
         tasks = len(self.plans[slug].day.tasks)
         return self.limits.load_seconds * 2 + tasks * (self.limits.task_seconds * 2 + 10) + 30
+
+    def _exercise(self, slug: str) -> str:
+        """The day's exercise file, as its students have it ("" where there is none)."""
+        course = self.courses.get(slug)
+        try:
+            return course.stub(slug).read_text(encoding="utf-8") if course else ""
+        except OSError:
+            return ""
 
     def cpus(self, index: int) -> tuple[int, ...]:
         """The CPU of the ``index``-th grading process: a grading process and its worker take turns on
@@ -212,7 +221,7 @@ class Pool:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         slot = _Slot(multiprocessing.connection.Connection(mine.detach()))
         try:
-            self.server.fork_grader(theirs, lambda pid: setattr(slot, "pid", pid), self.warm)
+            self.server.fork_grader(theirs, lambda pid: setattr(slot, "pid", pid), self.warm, self.extras)
         finally:
             theirs.close()
         days = {slug: (self.courses[slug], plan.day, plan.locked) for slug, plan in self.plans.items()}
@@ -261,6 +270,7 @@ class Pool:
         pending = deque(jobs)
         self.ahead = len(jobs) > self.size  # a process grades more than one: start each next worker ahead
         self.warm = len(jobs) >= WARM_UP_FROM * self.size  # the workers' fork servers warm up, and the checks
+        self.extras = warm_ups_for([self._exercise(slug) for slug in self.plans]) if self.warm else ()
         self.slots = [self._start(index) for index in range(min(self.size, len(pending)))]
         try:
             while pending or any(s.job for s in self.slots):

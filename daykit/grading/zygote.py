@@ -42,6 +42,16 @@ if TYPE_CHECKING:  # the worker imports NumPy: a coordinator starts its fork ser
 PRELOAD = ("numpy", "sympy", "sympy.tensor.tensor", "cloudpickle", "daykit.grading.worker")
 # What a class's submissions and checks import on first use, loaded by the warm-up (see _warm_up).
 FIRST_USE = ("numpy.random", "sympy.codegen.ast", "sympy.sets.setexpr", "sympy.assumptions.wrapper")
+# Warm-ups that only some days' code needs, by a name their exercise files use: `sp.lambdify(..., "numpy")`
+# loads the whole NumPy namespace (f2py, testing, masked arrays...), 65-80 ms that a class of Day 39 never
+# needs and a class of Day 45 would pay in every worker. A class warms those its days' exercises name
+# (grade.Pool, with warm_ups_for); a Dask machine, which warms without knowing the days, all of them.
+OPTIONAL_WARM_UPS = ("lambdify",)
+
+
+def warm_ups_for(texts: list[str]) -> tuple[str, ...]:
+    """The optional warm-ups that the exercise files ``texts`` name."""
+    return tuple(name for name in OPTIONAL_WARM_UPS if any(name in text for text in texts))
 ENVIRONMENT = {
     "MPLBACKEND": "Agg",
     "OPENBLAS_NUM_THREADS": "1",
@@ -99,7 +109,8 @@ def _loop(control: socket.socket) -> None:
     control.sendall(b"R")  # ready
     supervisors: dict[int, int] = {}  # the student's process -> its supervisor, this process's child
     graders: dict[int, int] = {}  # a grading process -> its own fork server, both this process's children
-    waiting: list[tuple[int, socket.socket, bool]] = []  # grading processes whose fork server is still to fork
+    # grading processes whose fork server is still to fork, with the warm-ups it is to have (None: none at all)
+    waiting: list[tuple[int, socket.socket, tuple[str, ...] | None]] = []
     while True:
         if waiting and not select.select([control], [], [], 0)[0]:  # no more asked for at once
             _fork_servers(control, waiting, graders)
@@ -113,7 +124,8 @@ def _loop(control: socket.socket) -> None:
         if request[0] == "grader" and len(fds) == 1:
             grader, theirs = _fork_grader(control, fds[0], [end for _, end, _ in waiting])
             _CHILDREN.add(grader)
-            waiting.append((grader, theirs, len(request) > 1 and bool(request[1])))
+            warm = len(request) > 1 and bool(request[1])
+            waiting.append((grader, theirs, tuple(request[2]) if warm and len(request) > 2 else () if warm else None))
             control.sendall(pickle.dumps(("grader", grader)))
             continue
         if waiting:
@@ -146,7 +158,7 @@ def _loop(control: socket.socket) -> None:
                 _end(server)
             control.sendall(pickle.dumps(("status", status)))
         elif request[0] == "warm" and not fds:
-            _warm()
+            _warm(OPTIONAL_WARM_UPS)
             control.sendall(pickle.dumps(("warm",)))
         else:
             for fd in fds:
@@ -154,12 +166,18 @@ def _loop(control: socket.socket) -> None:
             control.sendall(pickle.dumps(("refused", request[0])))
 
 
-def _warm() -> None:
+def _warm(extras: tuple[str, ...] = ()) -> None:
+    """Warm up (once), with the optional warm-ups ``extras`` (each once)."""
+    done = _FOR_WORKERS.setdefault("warmed", set())
+    wanted = {name for name in extras if name in OPTIONAL_WARM_UPS} - done
+    if _FOR_WORKERS.get("warm") and not wanted:
+        return
     if not _FOR_WORKERS.get("warm"):
         _for_workers()
-        _warm_up()
-        _settle()
-        _FOR_WORKERS["warm"] = True
+    _warm_up(wanted, base=not _FOR_WORKERS.get("warm"))
+    _settle()
+    _FOR_WORKERS["warm"] = True
+    done |= wanted
 
 
 def _fork_grader(control: socket.socket, connection_fd: int, others: list[socket.socket]
@@ -194,8 +212,9 @@ def _fork_grader(control: socket.socket, connection_fd: int, others: list[socket
 def _fork_servers(control: socket.socket, waiting: list, graders: dict[int, int]) -> None:
     """Each waiting grading process's own fork server for workers: a copy of this server (warmed up first
     where one of them grades a class), serving that process alone until it closes its end or dies."""
-    if any(warm for _, _, warm in waiting):
-        _warm()
+    warm = [extras for _, _, extras in waiting if extras is not None]
+    if warm:
+        _warm(tuple(name for extras in warm for name in extras))
     me = os.getpid()
     while waiting:
         grader, theirs, _ = waiting.pop(0)
@@ -272,23 +291,26 @@ def _read_report(fd: int) -> tuple[int | None, list[str]]:
     return pid, isolation
 
 
-def _warm_up() -> None:
+def _warm_up(extras=(), base: bool = True) -> None:
     """Exercise NumPy and SymPy once here, so that every worker forked later inherits what they import
     and cache on first use (SymPy's first derivative costs a worker about 80 ms otherwise). Asked for
     (``Zygote.warm``) by a run of many submissions: a run of one would pay it before its only worker
-    starts, for calls that worker may never make."""
+    starts, for calls that worker may never make. ``extras``: the OPTIONAL_WARM_UPS to do too; without
+    ``base``, only those."""
     import numpy as np
     import sympy as sp
 
-    for name in FIRST_USE:
-        __import__(name)
     x, y = sp.symbols("x y")
     expr = sp.expand((2 * x + 1) ** 2) * sp.sin(x) / (x**2 + 1) + sp.exp(-y) * sp.log(x + 2) - sp.sqrt(x)
-    sp.simplify(sp.diff(expr, x) - sp.diff(expr, x))
-    sp.Matrix([expr, y**2]).jacobian([x, y])
-    sp.lambdify((x, y), expr, "numpy")(1.0, 2.0)
-    np.linalg.solve(np.eye(3) * 2.0, np.ones(3))
-    np.linalg.eigvalsh(np.eye(3))
+    if base:
+        for name in FIRST_USE:
+            __import__(name)
+        sp.simplify(sp.diff(expr, x) - sp.diff(expr, x))
+        sp.Matrix([expr, y**2]).jacobian([x, y])
+        np.linalg.solve(np.eye(3) * 2.0, np.ones(3))
+        np.linalg.eigvalsh(np.eye(3))
+    if "lambdify" in extras:
+        sp.lambdify((x, y), expr, "numpy")(1.0, 2.0)
 
 
 def main() -> None:
@@ -337,11 +359,12 @@ class Zygote:
         theirs.close()
         self.control = mine
 
-    def fork_grader(self, sock: socket.socket, then: Callable[[int | None], None], warm: bool = False) -> None:
+    def fork_grader(self, sock: socket.socket, then: Callable[[int | None], None], warm: bool = False,
+                    extras: tuple[str, ...] = ()) -> None:
         """A grading process (grader.py) on ``sock``, forked from this server with its own fork server
-        beside it (``warm``: a warmed-up one, for a class); does not wait: ``then(pid)`` once the server
-        answers (None if it refused)."""
-        self.send(("grader", warm), lambda reply: then(reply[1] if reply[0] == "grader" else None),
+        beside it (``warm``: a warmed-up one, for a class, with the OPTIONAL_WARM_UPS ``extras``); does not
+        wait: ``then(pid)`` once the server answers (None if it refused)."""
+        self.send(("grader", warm, tuple(extras)), lambda reply: then(reply[1] if reply[0] == "grader" else None),
                   [sock.fileno()])
 
     def send(self, request: tuple, then: Callable[[tuple], None], fds: list[int] = ()) -> None:

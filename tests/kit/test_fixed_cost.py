@@ -347,3 +347,23 @@ def test_a_run_leaves_the_bytecode_of_the_modules_only_its_helpers_import(tmp_pa
         import compileall
 
         compileall.compile_file(daykit.grading.worker.__file__, quiet=2)
+
+
+def test_a_class_warms_lambdify_only_for_days_whose_exercises_use_it():
+    """`sp.lambdify(..., "numpy")` loads the whole NumPy namespace: the workers' fork server does it ahead
+    only for a class of a day whose exercise file names it (Day 45), and a Dask machine always."""
+    from daykit.grading.zygote import warm_ups_for
+
+    stubs = {day: COURSE.stub(day).read_text(encoding="utf-8") for day in COURSE.days()}
+    assert warm_ups_for([stubs["day_39"]]) == ()
+    assert warm_ups_for([stubs["day_39"], stubs["day_45"]]) == ("lambdify",)
+    script = """
+import sys
+from daykit.grading import zygote
+zygote._warm(())
+plain = "numpy.f2py" in sys.modules
+zygote._warm(("lambdify", "not-a-warm-up"))
+print(plain, "numpy.f2py" in sys.modules, sorted(zygote._FOR_WORKERS["warmed"]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["False", "True", "['lambdify']"]
