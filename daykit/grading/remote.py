@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import traceback
 import uuid
 from dataclasses import dataclass
@@ -124,11 +125,17 @@ def _text(path: Path) -> str | None:
 # ------------------------------------------------------------------------------ the grading process
 
 
-def _orphaned(run_folder: str) -> None:
-    """The Dask worker that started this process is gone (killed, say, and restarted by its nanny), and with
-    it the run it held here: its folder (the submissions' files being graded) goes too, then this process
-    (its workers' fork server ends with it and removes its own folder)."""
-    if os.path.basename(run_folder).startswith("daykit-run-"):
+def _orphaned(run_folder: str, parent: int) -> None:
+    """SIGTERM: end this process (its workers' fork server ends with it and removes its own folder). When the
+    Dask worker that started it is gone (killed, say, and restarted by its nanny), the run it held here is
+    gone too, and its folder (the submissions' files being graded) goes with it; a SIGTERM from anything
+    else leaves the folder to the run, whose other grading processes may be using it. The parent-death
+    signal comes as the thread that started this process ends, which may be a moment before the rest of the
+    Dask worker, so that moment is waited for (a second at most)."""
+    deadline = time.monotonic() + 1.0
+    while os.getppid() == parent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if os.getppid() != parent and os.path.basename(run_folder).startswith("daykit-run-"):
         shutil.rmtree(run_folder, ignore_errors=True)
     os._exit(0)
 
@@ -153,10 +160,10 @@ def host_main() -> None:
     connection = Connection(int(os.environ.pop(FD_ENV)))
     parent = int(os.environ.pop(PARENT_ENV))
     run_folder = os.getcwd()  # the run's folder on this machine (Run.scratch): a Host starts in it
-    signal.signal(signal.SIGTERM, lambda *_: _orphaned(run_folder))
+    signal.signal(signal.SIGTERM, lambda *_: _orphaned(run_folder, parent))
     sandbox.die_with_parent(None, signal.SIGTERM)
     if os.getppid() != parent:  # it died while this process was starting
-        _orphaned(run_folder)
+        _orphaned(run_folder, parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         shipment = pickle.loads(connection.recv_bytes())
