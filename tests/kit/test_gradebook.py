@@ -301,6 +301,19 @@ def test_a_copy_named_on_the_command_line_is_not_the_late_submission(sqlite, tmp
     assert collected["late_submission_penalty"] == "10.0"  # the collected one's is as it was
 
 
+def test_the_collected_notebook_named_on_the_command_line_goes_to_the_gradebook(sqlite, tmp_path):
+    """Named on the command line, the notebook nbgrader collected is still that submission: written through to
+    the gradebook and autograded/ (the gradebook is opened after grading, not ahead, for named files)."""
+    root = sqlite["root"]
+    collected = root / "submitted" / "late" / DAY / f"{DAY}.ipynb"
+    done = command(root, "daykit", "grade", "39", str(collected), "--force", "--results", str(tmp_path / "results"),
+                   env=sqlite["env"])
+    assert "1 in nbgrader's gradebook and autograded/" in done.stdout
+    with open(tmp_path / "results" / "grades.csv", newline="") as stream:
+        row = next(r for r in csv.DictReader(stream) if r["student_id"] == "late")
+    assert row["late_submission_penalty"] == "10.0"  # the gradebook's due date and penalty apply to it
+
+
 def test_generate_feedback_works_and_hides_the_hidden_tests(sqlite):
     root, env = sqlite["root"], sqlite["env"]
     command(root, "nbgrader", "generate_feedback", DAY, env=env)
