@@ -462,8 +462,11 @@ def grade_together(batches: list[tuple[ClassRun, list[Submission]]], jobs: int =
                 grader = pool(cluster, plans, limits.pop(), size, courses, seed)
             else:
                 grader, server = Pool(plans, limits.pop(), size, server, courses, seed), None
-            later = None if background is None or cluster else functools.partial(in_background, background)
-            for doc in grader.run(todo, later) if later else grader.run(todo):
+            if background is not None and not cluster:  # a Dask client is closed where it was opened
+                results_in = grader.run(todo, functools.partial(in_background, background))
+            else:
+                results_in = grader.run(todo)
+            for doc in results_in:
                 # a failure of the grading machinery is shown, never stored: the next run grades it again
                 stored = doc if doc.get("machinery") else runs[doc["day"]].record(doc)
                 results[(doc["day"], doc["student"])] = stored

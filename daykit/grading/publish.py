@@ -19,7 +19,7 @@ from pathlib import Path
 from daykit.authoring.model import Day
 from daykit.course import Course, CourseError, write_atomically
 from daykit.grading import sandbox
-from daykit.grading.publisher import Published, Publisher  # noqa: F401 - Publisher: what callers find here
+from daykit.grading.publisher import Published
 from daykit.grading.reports import Late, class_reports, grades_csv, stored_results
 from daykit.nbgrader import gradebook
 from daykit.nbgrader.gradebook import (

@@ -124,8 +124,8 @@ def _loop(control: socket.socket) -> None:
         if request[0] == "grader" and len(fds) == 1:
             grader, theirs = _fork_grader(control, fds[0], [end for _, end, _ in waiting])
             _CHILDREN.add(grader)
-            warm = len(request) > 1 and bool(request[1])
-            waiting.append((grader, theirs, tuple(request[2]) if warm and len(request) > 2 else () if warm else None))
+            _, warm, extras = request
+            waiting.append((grader, theirs, tuple(extras) if warm else None))
             control.sendall(pickle.dumps(("grader", grader)))
             continue
         if waiting:
